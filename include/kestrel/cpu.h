@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The guest-independent part of a vCPU, as the exec loop and generated
+ * code see it, and the operations a frontend provides.
+ *
+ * Layout contract.  A frontend allocates its CPU as
+ *
+ *     struct FooCPU {
+ *         CPUState parent;     // first
+ *         CPUNegState neg;     // immediately before env
+ *         CPUFooState env;     // what generated code calls env
+ *     };
+ *
+ * and calls cpu_init_common(&c->parent, &c->neg, &c->env, ops).
+ * Generated code holds env in a host register and reaches the TLB and
+ * the exit request at small negative offsets (CPU_NEG_OFFSET).
+ */
+#ifndef KESTREL_CPU_H
+#define KESTREL_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kestrel/ir.h"
+
+/* ------------------------------------------------------------------ */
+/* Software TLB, as generated code reads it                            */
+
+#define TARGET_PAGE_BITS 12
+#define TARGET_PAGE_SIZE (1ull << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
+
+/*
+ * Flag bits kept in the low bits of a tag.  The fast path compares
+ * (addr & (TARGET_PAGE_MASK | align_mask)) with the tag, so any flag set
+ * forces the slow path.  They sit above the largest alignment (64 bytes).
+ */
+#define TLB_INVALID_MASK (1ull << (TARGET_PAGE_BITS - 1)) /* no entry */
+#define TLB_NOTDIRTY (1ull << (TARGET_PAGE_BITS - 2))     /* holds code */
+#define TLB_MMIO (1ull << (TARGET_PAGE_BITS - 3))         /* device */
+#define TLB_WATCHPOINT (1ull << (TARGET_PAGE_BITS - 4))   /* watched */
+#define TLB_FLAGS_MASK (TLB_INVALID_MASK | TLB_NOTDIRTY | TLB_MMIO | \
+                        TLB_WATCHPOINT)
+
+typedef struct TLBEntry {
+    uint64_t addr_read;  /* page | flags, or -1: tag for loads */
+    uint64_t addr_write; /* tag for stores */
+    uint64_t addr_code;  /* tag for instruction fetch */
+    uintptr_t addend;    /* host address = guest address + addend */
+} TLBEntry;
+
+#define TLB_ENTRY_BITS 5
+_Static_assert(sizeof(TLBEntry) == 1 << TLB_ENTRY_BITS, "TLBEntry size");
+
+/* Per MMU index: what the inline fast path needs. */
+typedef struct TLBFast {
+    uintptr_t mask;   /* (number of entries - 1) << TLB_ENTRY_BITS */
+    TLBEntry *table;  /* the entries */
+} TLBFast;
+
+struct CPUState;
+
+/* The part of the CPU that sits right before env. */
+typedef struct CPUNegState {
+    TLBFast tlb[IR_NB_MMU_MODES]; /* indexed by MMU index */
+    struct CPUState *cpu;         /* back pointer, for helpers */
+    int32_t exit_request;         /* nonzero: leave at the next TB entry */
+    uint32_t pad;
+} CPUNegState;
+
+_Static_assert(sizeof(CPUNegState) % 16 == 0, "env stays aligned");
+
+/* Offset of a CPUNegState field from env (negative). */
+#define CPU_NEG_OFFSET(field) \
+    ((int32_t)offsetof(CPUNegState, field) - (int32_t)sizeof(CPUNegState))
+
+static inline CPUNegState *env_neg(void *env)
+{
+    return (CPUNegState *)env - 1;
+}
+static inline struct CPUState *env_cpu(void *env)
+{
+    return env_neg(env)->cpu;
+}
+
+/* ------------------------------------------------------------------ */
+/* The frontend's operations                                           */
+
+struct TranslationBlock;
+
+/* Exception indexes below 0 are the exec loop's own. */
+enum {
+    EXCP_INTERRUPT = -1, /* exit requested (cpu_exit) */
+    EXCP_HLT = -2,       /* halted (WFI, HLT) */
+    EXCP_DEBUG = -3,     /* breakpoint or single step for the debugger */
+    EXCP_ATOMIC = -4,    /* retry this insn exclusively */
+    EXCP_NONE = -5,      /* no exception pending */
+};
+
+typedef struct CPUArchOps {
+    const char *name;
+    /* Words of insn_start data the frontend emits (1..3). */
+    unsigned insn_start_words;
+    /* The key of the next TB: pc, cs_base and mode flags. */
+    void (*get_tb_cpu_state)(struct CPUState *cpu, uint64_t *pc,
+                             uint64_t *cs_base, uint32_t *flags);
+    /*
+     * Guest physical address of the code at virtual pc, for TB lookup and
+     * invalidation; may raise a fetch fault (cpu_loop_exit).  User mode
+     * returns pc itself.
+     */
+    uint64_t (*get_code_phys)(struct CPUState *cpu, uint64_t pc);
+    /*
+     * Translate the guest code of tb (tb->pc, tb->flags ...) into IR in s:
+     * insn_start per instruction, goto_tb / exit_tb at the end.  At most
+     * max_insns instructions.  Sets tb->size (guest bytes covered) and
+     * tb->icount.
+     */
+    void (*translate)(struct CPUState *cpu, IRContext *s,
+                      struct TranslationBlock *tb, int max_insns);
+    /* Restore the guest state from one insn_start's data. */
+    void (*restore_state)(struct CPUState *cpu, struct TranslationBlock *tb,
+                          const uint64_t *data);
+    /* Set pc after a TB that exited without chaining (optional). */
+    void (*synchronize_from_tb)(struct CPUState *cpu,
+                                const struct TranslationBlock *tb);
+    /*
+     * Deliver a pending interrupt (system mode); return true if taken.
+     * Optional.
+     */
+    bool (*exec_interrupt)(struct CPUState *cpu, int interrupt_request);
+} CPUArchOps;
+
+/* ------------------------------------------------------------------ */
+/* The generic vCPU                                                    */
+
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+typedef struct TBJmpCacheEntry {
+    uint64_t pc;
+    struct TranslationBlock *tb;
+} TBJmpCacheEntry;
+
+typedef struct CPUState {
+    const CPUArchOps *ops;
+    void *env;                    /* the frontend's state, after neg */
+    CPUNegState *neg;
+    int cpu_index;
+    sigjmp_buf jmp_env;           /* cpu_loop_exit lands here */
+    int exception_index;          /* EXCP_* or a guest exception number */
+    volatile int interrupt_request; /* pending interrupt lines (bits) */
+    bool halted;
+    bool can_do_io;
+    TBJmpCacheEntry *tb_jmp_cache;/* TB_JMP_CACHE_SIZE entries */
+    void *opaque;                 /* owner (board, user-mode thread) */
+} CPUState;
+
+/* tcg/cpu-exec.c */
+
+/* Bind the common parts; ops->... must outlive the CPU. */
+void cpu_init_common(CPUState *cpu, CPUNegState *neg, void *env,
+                     const CPUArchOps *ops);
+void cpu_destroy_common(CPUState *cpu);
+
+/*
+ * Run guest code until an exception or exit: returns the exception
+ * index (a guest exception the caller delivers, or an EXCP_* value).
+ */
+int cpu_exec(CPUState *cpu);
+
+/* Ask cpu to leave generated code at the next TB entry (thread safe). */
+void cpu_exit(CPUState *cpu);
+
+/* Unwind to cpu_exec with cpu->exception_index set.  CPU code only. */
+G_NORETURN void cpu_loop_exit(CPUState *cpu);
+/*
+ * Same, after restoring the guest state of the instruction that contains
+ * host address retaddr (a helper's GETPC()); retaddr 0 restores nothing.
+ */
+G_NORETURN void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr);
+/* Restore guest state for host pc; true if it was inside a TB. */
+bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc);
+
+/*
+ * Where a helper was called from, for cpu_loop_exit_restore: inside JIT
+ * code, the return address minus one (so it points into the call); under
+ * the interpreter, the address of the calling op in the code buffer,
+ * which the interpreter keeps in tcg_interp_pc while it runs.
+ */
+extern __thread uintptr_t tcg_interp_pc;
+#define GETPC()                                                    \
+    (tcg_interp_pc ? tcg_interp_pc                                 \
+                   : (uintptr_t)__builtin_return_address(0) - 1)
+
+#endif /* KESTREL_CPU_H */

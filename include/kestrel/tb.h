@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Translation blocks and the TB cache.
+ *
+ * A TB is the host code for a run of guest instructions, keyed by
+ * (physical pc, virtual pc, cs_base, flags).  Its code lives in one region
+ * of the code buffer; regions are filled in order and reclaimed oldest
+ * first when the buffer is full, invalidating their TBs.
+ */
+#ifndef KESTREL_TB_H
+#define KESTREL_TB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kestrel/cpu.h"
+#include "kestrel/ir.h"
+
+/* exit_tb values: a TB pointer (aligned) or'ed with one of these. */
+enum {
+    TB_EXIT_IDX0 = 0,      /* left by goto_tb slot 0: chain slot 0 */
+    TB_EXIT_IDX1 = 1,      /* left by goto_tb slot 1: chain slot 1 */
+    TB_EXIT_REQUESTED = 3, /* exit_request was set at TB entry */
+    TB_EXIT_MASK = 3,
+};
+
+/* cflags */
+enum {
+    CF_COUNT_MASK = 0x1ff,  /* max insns (0 = default) */
+    CF_NO_CHAIN = 1 << 10,  /* never chain from this TB (-d nochain) */
+    CF_INVALID = 1 << 11,   /* invalidated: never looked up again */
+};
+
+typedef struct TranslationBlock {
+    uint64_t pc;            /* guest virtual pc of the first insn */
+    uint64_t cs_base;       /* extra key (x86 CS base), else 0 */
+    uint32_t flags;         /* CPU mode flags the code depends on */
+    uint32_t cflags;        /* CF_* */
+    uint64_t page_addr[2];  /* guest physical pages spanned; [1] = -1 */
+    uint32_t size;          /* guest bytes covered */
+    uint16_t icount;        /* guest insns */
+    uint16_t region;        /* code buffer region holding tc_ptr */
+
+    const void *tc_ptr;     /* host code, executable view */
+    uint32_t tc_size;       /* bytes of host code */
+    uint32_t insn_data_off; /* restore data, offset from tc_ptr */
+
+    /* Chaining.  Outgoing: slot n jumps at tc_ptr + jmp_insn_offset[n]. */
+    uint16_t jmp_reset_offset[2]; /* unchained target, from tc_ptr */
+    uint16_t jmp_insn_offset[2];  /* the patchable jump, from tc_ptr */
+    struct TranslationBlock *jmp_dest[2]; /* chained to, or NULL */
+    /* Incoming: TBs whose slot jumps here; (tb | n) tagged pointers. */
+    uintptr_t jmp_list_head;
+    uintptr_t jmp_list_next[2];
+
+    struct TranslationBlock *page_next[2]; /* TBs on page_addr[n] */
+    uint64_t exec_count;    /* only kept when tb_stats is on */
+} TranslationBlock;
+
+/* The current backend and statistics. */
+typedef struct TBCacheStats {
+    uint64_t translations;  /* TBs generated */
+    uint64_t guest_insns;   /* guest insns translated */
+    uint64_t code_bytes;    /* host code bytes generated */
+    uint64_t flushes;       /* full flushes */
+    uint64_t evictions;     /* regions reclaimed */
+    uint64_t invalidations; /* TBs invalidated by writes */
+    uint64_t retranslations_smaller; /* TB too big, retried smaller */
+} TBCacheStats;
+
+/* Options for tcg_init (parsed from -accel tcg,...). */
+typedef struct TCGOptions {
+    size_t tb_size_mib;     /* code buffer; 0 = default 16 */
+    const char *backend;    /* "jit" (default), "interp" */
+    bool no_chain;          /* -d nochain */
+} TCGOptions;
+
+/* tcg/tcg.c: bring up the code buffer, backend and TB cache. */
+bool tcg_init(const TCGOptions *opts, GError **errp);
+/* Name of the active backend. */
+const char *tcg_backend_name(void);
+/* The IR context TB translation uses (for frontends' global setup). */
+IRContext *tcg_ir_context(void);
+const TBCacheStats *tcg_stats(void);
+
+/* Find a TB by key, or NULL. */
+TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
+                            uint32_t flags, uint32_t cflags);
+/* Translate (or find) the TB for the key; never fails. */
+TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
+                              uint32_t flags, uint32_t cflags);
+/* Invalidate every TB touching guest physical [start, end). */
+void tb_invalidate_phys_range(uint64_t start, uint64_t end);
+/*
+ * Called when a guest physical page gets its first TB (has_code true) or
+ * loses its last one, so the memory system can make stores to it take
+ * the slow path (TLB_NOTDIRTY) and call tb_invalidate_phys_range.
+ */
+typedef void (*TBCodePageNotifier)(uint64_t page_addr, bool has_code);
+void tb_set_code_page_notifier(TBCodePageNotifier fn);
+/* Throw away every TB. */
+void tb_flush(void);
+/* The TB whose host code contains host_pc, or NULL. */
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
+/*
+ * Helper for lookup-and-jump: the host code to continue at for the
+ * current CPU state, or the epilogue address that returns 0 to the loop.
+ * Frontends call it and then goto_ptr on the result.
+ */
+const void *helper_lookup_tb_ptr(void *env);
+extern const IRHelperInfo helper_info_lookup_tb_ptr;
+
+/*
+ * tcg/translator.c: what every frontend does at the two ends of a TB.
+ * ir_gen_tb_start emits the exit_request check; ir_gen_tb_end the exit
+ * path it branches to.
+ */
+void ir_gen_tb_start(IRContext *s, TranslationBlock *tb);
+void ir_gen_tb_end(IRContext *s, TranslationBlock *tb);
+
+#endif /* KESTREL_TB_H */
