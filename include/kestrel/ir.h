@@ -337,6 +337,15 @@ typedef struct IRTempDesc {
     bool mem_coherent;   /* memory copy is up to date */
     bool mem_allocated;  /* spill slot assigned */
     int32_t spill_offset;/* frame offset of the spill slot */
+    /*
+     * Filled by ir_liveness for normal temps: the smallest range of op
+     * indices holding every op that uses the temp or where it is live
+     * (across branches too), so two temps with disjoint ranges can
+     * share a spill slot; and whether it is live at some label.
+     */
+    uint32_t live_start;
+    uint32_t live_end;
+    bool live_across_bb;
 
     /* Optimizer scratch (tcg/optimize.c owns these). */
     uintptr_t opt_state;

@@ -56,6 +56,11 @@ typedef struct TranslationBlock {
 
     struct TranslationBlock *page_next[2]; /* TBs on page_addr[n] */
     uint64_t exec_count;    /* only kept when tb_stats is on */
+
+    /* TB cache internals (tcg/tb-maint.c). */
+    uint64_t phys_pc;       /* guest physical address of pc */
+    uint32_t hash;          /* of the lookup key */
+    struct TranslationBlock *hash_next; /* same hash bucket */
 } TranslationBlock;
 
 /* The current backend and statistics. */
@@ -83,6 +88,14 @@ const char *tcg_backend_name(void);
 /* The IR context TB translation uses (for frontends' global setup). */
 IRContext *tcg_ir_context(void);
 const TBCacheStats *tcg_stats(void);
+/*
+ * Parse the argument of -accel ("tcg,tb-size=64,backend=interp") into
+ * opts (fields not named keep their value).  False with *errp naming the
+ * bad property.
+ */
+bool tcg_parse_accel_opts(const char *arg, TCGOptions *opts, GError **errp);
+/* Print TBCacheStats (for -d tb_stats at exit, or the monitor). */
+void tcg_print_stats(FILE *f);
 
 /* Find a TB by key, or NULL. */
 TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
@@ -101,6 +114,12 @@ typedef void (*TBCodePageNotifier)(uint64_t page_addr, bool has_code);
 void tb_set_code_page_notifier(TBCodePageNotifier fn);
 /* Throw away every TB. */
 void tb_flush(void);
+/*
+ * Forget cpu's jump cache.  The jump cache is keyed by virtual pc only, so
+ * the memory system calls this whenever cpu's virtual-to-physical mapping
+ * of code may have changed (TLB flush).
+ */
+void tb_jmp_cache_clear(CPUState *cpu);
 /* The TB whose host code contains host_pc, or NULL. */
 TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
 /*

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The exec loop: find the next TB, chain to it, run it, read why it
+ * stopped.
+ *
+ *     cpu_exec
+ *       sigsetjmp(jmp_env)  <---------- cpu_loop_exit from helpers/faults
+ *       loop:
+ *         exception pending?     -> return it (cleared)
+ *         interrupt_request?     -> ops->exec_interrupt
+ *         exit_request?          -> clear, return EXCP_INTERRUPT
+ *         tb = jump cache / hash / translate
+ *         chain last TB's exit slot to tb (same page only)
+ *         ret = backend->exec(env, tb->tc_ptr)
+ *         ret = last TB | exit slot (0/1), or | TB_EXIT_REQUESTED,
+ *               or 0 (goto_ptr miss, exit_tb(0): nothing to chain)
+ *
+ * The jump cache is per vCPU, direct mapped, keyed by virtual pc only:
+ * the memory system must call tb_jmp_cache_clear when code mappings
+ * change.  helper_lookup_tb_ptr (indirect branches) consults only the
+ * jump cache, so it never translates, never takes a lock and never
+ * faults; a miss goes back here once and fills the cache.
+ *
+ * TB pointers seen by this loop are only trusted within one cache
+ * generation (tb_ctx.generation): translating may evict the region the
+ * previous TB lived in, and then we must not chain from it.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "kestrel/log.h"
+#include "tb-internal.h"
+
+/* ------------------------------------------------------------------ */
+/* vCPU registration                                                   */
+
+void cpu_init_common(CPUState *cpu, CPUNegState *neg, void *env,
+                     const CPUArchOps *ops)
+{
+    cpu->ops = ops;
+    cpu->env = env;
+    cpu->neg = neg;
+    neg->cpu = cpu;
+    neg->exit_request = 0;
+    cpu->exception_index = EXCP_NONE;
+    cpu->tb_jmp_cache = g_new0(TBJmpCacheEntry, TB_JMP_CACHE_SIZE);
+
+    /* Invalidation clears every registered vCPU's jump cache. */
+    tb_lock();
+    if (!tb_ctx.cpus) {
+        tb_ctx.cpus = g_ptr_array_new();
+    }
+    g_ptr_array_add(tb_ctx.cpus, cpu);
+    cpu->cpu_index = tb_ctx.next_cpu_index++;
+    tb_unlock();
+}
+
+void cpu_destroy_common(CPUState *cpu)
+{
+    tb_lock();
+    if (tb_ctx.cpus) {
+        g_ptr_array_remove(tb_ctx.cpus, cpu);
+    }
+    tb_unlock();
+    g_free(cpu->tb_jmp_cache);
+    cpu->tb_jmp_cache = NULL;
+}
+
+void cpu_exit(CPUState *cpu)
+{
+    __atomic_store_n(&cpu->neg->exit_request, 1, __ATOMIC_SEQ_CST);
+}
+
+/* ------------------------------------------------------------------ */
+/* Leaving generated code for the loop                                 */
+
+G_NORETURN void cpu_loop_exit(CPUState *cpu)
+{
+    siglongjmp(cpu->jmp_env, 1);
+}
+
+bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc)
+{
+    uint64_t data[IR_INSN_START_WORDS];
+    TranslationBlock *tb = tb_find_by_host_pc(host_pc);
+
+    if (!tb) {
+        return false;
+    }
+    /*
+     * The interpreter may report the write view; tb_restore_data wants
+     * the execute view tb_find_by_host_pc matched.
+     */
+    if (host_pc - (uintptr_t)tb->tc_ptr >= tb->tc_size) {
+        host_pc += tb_ctx.cb.rx_diff;
+    }
+    if (!tb_restore_data(tb, cpu->ops->insn_start_words, host_pc, data)) {
+        return false;
+    }
+    cpu->ops->restore_state(cpu, tb, data);
+    return true;
+}
+
+G_NORETURN void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr)
+{
+    if (retaddr) {
+        cpu_restore_state(cpu, retaddr);
+    }
+    cpu_loop_exit(cpu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding the next TB                                                 */
+
+uint32_t tb_cpu_cflags(void)
+{
+    return tb_ctx.no_chain || log_enabled(LOG_NOCHAIN) ? CF_NO_CHAIN : 0;
+}
+
+static TranslationBlock *jmp_cache_get(CPUState *cpu, uint64_t pc,
+                                       uint64_t cs_base, uint32_t flags,
+                                       uint32_t cflags)
+{
+    TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(pc)];
+    TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
+
+    /* cflags compare also rejects a TB invalidated since (CF_INVALID). */
+    if (tb && tb->pc == pc && tb->cs_base == cs_base &&
+        tb->flags == flags &&
+        __atomic_load_n(&tb->cflags, __ATOMIC_ACQUIRE) == cflags) {
+        return tb;
+    }
+    return NULL;
+}
+
+static void jmp_cache_set(CPUState *cpu, TranslationBlock *tb)
+{
+    TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(tb->pc)];
+
+    e->pc = tb->pc;
+    __atomic_store_n(&e->tb, tb, __ATOMIC_RELEASE);
+}
+
+static TranslationBlock *tb_find(CPUState *cpu)
+{
+    uint64_t pc, cs_base;
+    uint32_t flags, cflags = tb_cpu_cflags();
+    TranslationBlock *tb;
+
+    cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    tb = jmp_cache_get(cpu, pc, cs_base, flags, cflags);
+    if (!tb) {
+        tb = tb_lookup(cpu, pc, cs_base, flags, cflags);
+        if (!tb) {
+            tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
+        }
+        jmp_cache_set(cpu, tb);
+    }
+    return tb;
+}
+
+const void *helper_lookup_tb_ptr(void *env)
+{
+    CPUState *cpu = env_cpu(env);
+    uint64_t pc, cs_base;
+    uint32_t flags;
+    TranslationBlock *tb;
+
+    cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    tb = jmp_cache_get(cpu, pc, cs_base, flags, tb_cpu_cflags());
+    if (!tb) {
+        return tb_ctx.epilogue_rx;
+    }
+    log_mask(LOG_EXEC, "Trace cpu=%d tb=%p pc=0x%" PRIx64 " (lookup)\n",
+             cpu->cpu_index, (void *)tb, pc);
+    return tb->tc_ptr;
+}
+
+const IRHelperInfo helper_info_lookup_tb_ptr = {
+    .func = (void *)helper_lookup_tb_ptr,
+    .name = "lookup_tb_ptr",
+    /* Reads pc & co. through env; writes nothing; never longjmps. */
+    .flags = IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_RAISE,
+    .nb_args = 1,
+    .ret_type = IR_I64,
+    .arg_types = { IR_I64 },
+};
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                            */
+
+/* Deliver pending interrupts; true if the guest state changed. */
+static bool cpu_handle_interrupt(CPUState *cpu)
+{
+    int req = cpu->interrupt_request;
+
+    return req && cpu->ops->exec_interrupt &&
+           cpu->ops->exec_interrupt(cpu, req);
+}
+
+/*
+ * Separate from cpu_exec so nothing here lives across the sigsetjmp:
+ * after a longjmp we simply call it again with fresh locals.
+ */
+static int cpu_exec_loop(CPUState *cpu)
+{
+    TranslationBlock *last_tb = NULL;
+    uint64_t last_gen = 0;
+    int tb_exit = 0;
+
+    for (;;) {
+        TranslationBlock *tb;
+        uint64_t gen;
+        uintptr_t ret;
+
+        if (cpu->exception_index != EXCP_NONE) {
+            int excp = cpu->exception_index;
+
+            cpu->exception_index = EXCP_NONE;
+            return excp;
+        }
+        if (cpu_handle_interrupt(cpu)) {
+            last_tb = NULL;
+            continue;   /* it may have raised an exception */
+        }
+        if (__atomic_load_n(&cpu->neg->exit_request, __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&cpu->neg->exit_request, 0, __ATOMIC_RELAXED);
+            return EXCP_INTERRUPT;
+        }
+
+        tb = tb_find(cpu);
+        gen = __atomic_load_n(&tb_ctx.generation, __ATOMIC_ACQUIRE);
+        if (last_tb) {
+            /* A translation may have evicted last_tb: check gen. */
+            tb_add_jump(last_tb, tb_exit, tb, last_gen);
+        }
+        log_mask(LOG_EXEC, "Trace cpu=%d tb=%p pc=0x%" PRIx64 "\n",
+                 cpu->cpu_index, (void *)tb, tb->pc);
+        if (log_enabled(LOG_TB_STATS)) {
+            tb->exec_count++;
+        }
+
+        ret = tb_ctx.backend->exec(cpu->env, tb->tc_ptr);
+
+        last_tb = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
+        tb_exit = ret & TB_EXIT_MASK;
+        last_gen = gen;
+        if (tb_exit == TB_EXIT_REQUESTED) {
+            /* Stopped at the entry of last_tb, before any of its insns. */
+            if (last_tb && cpu->ops->synchronize_from_tb) {
+                cpu->ops->synchronize_from_tb(cpu, last_tb);
+            }
+            last_tb = NULL;
+        }
+    }
+}
+
+static bool cpu_handle_halt(CPUState *cpu)
+{
+    if (!cpu->halted) {
+        return false;
+    }
+    /* Without a has-work hook, any pending interrupt line wakes us. */
+    if (!cpu->interrupt_request) {
+        return true;
+    }
+    cpu->halted = false;
+    return false;
+}
+
+int cpu_exec(CPUState *cpu)
+{
+    g_assert(tb_ctx.initialized);
+    if (cpu_handle_halt(cpu)) {
+        return EXCP_HLT;
+    }
+    if (sigsetjmp(cpu->jmp_env, 0) != 0) {
+        /* Unwound out of generated code, a helper or the translator. */
+        tcg_interp_pc = 0;
+        if (tb_lock_held) {
+            tb_unlock();
+        }
+    }
+    return cpu_exec_loop(cpu);
+}

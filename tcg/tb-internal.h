@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * State shared by the TB cache files (tcg.c, tb-maint.c, cpu-exec.c).
+ * Not for use outside tcg/.
+ *
+ * Locking: one mutex, tb_ctx_lock, guards everything here (hash table,
+ * page lists, jump lists, regions, the IR context, the CPU list, the
+ * stats).  A thread that holds it has tb_lock_held set, so the exec loop
+ * can drop it when a fault longjmps out of the translator.  The per-vCPU
+ * jump cache is written by its own thread and cleared (entry by entry,
+ * atomically) by whoever invalidates a TB.
+ */
+#ifndef KESTREL_TCG_TB_INTERNAL_H
+#define KESTREL_TCG_TB_INTERNAL_H
+
+#include <pthread.h>
+
+#include "kestrel/tb.h"
+#include "backend.h"
+#include "code-buffer.h"
+
+typedef struct TBHashTable {
+    TranslationBlock **buckets;
+    size_t mask;            /* nb buckets - 1 */
+    size_t count;
+} TBHashTable;
+
+typedef struct TBContext {
+    bool initialized;
+    const TCGBackend *backend;
+    bool ir_ready;
+    IRContext ir;           /* the one translation context */
+    CodeBuffer cb;
+    const void *epilogue_rx;/* returns 0 to the exec loop */
+    bool no_chain;          /* -d nochain / opts.no_chain */
+
+    TBHashTable htable;
+    GHashTable *pages;      /* guest phys page -> PageDesc */
+    TBCodePageNotifier page_notifier;
+    GPtrArray *cpus;        /* CPUState * registered by cpu_init_common */
+    int next_cpu_index;
+
+    /*
+     * Bumped whenever TB memory may be reused (eviction, flush): a TB
+     * pointer obtained under an older generation may be dangling.
+     */
+    uint64_t generation;
+    TBCacheStats stats;
+} TBContext;
+
+extern TBContext tb_ctx;
+/* A pthread mutex rather than GMutex: ThreadSanitizer understands it. */
+extern pthread_mutex_t tb_ctx_lock;
+extern __thread bool tb_lock_held;
+
+static inline void tb_lock(void)
+{
+    pthread_mutex_lock(&tb_ctx_lock);
+    tb_lock_held = true;
+}
+
+static inline void tb_unlock(void)
+{
+    tb_lock_held = false;
+    pthread_mutex_unlock(&tb_ctx_lock);
+}
+
+/* tb-maint.c, all with the lock held. */
+void tb_maint_init(void);
+void tb_flush_locked(void);
+TranslationBlock *tb_lookup_locked(uint64_t phys_pc, uint64_t pc,
+                                   uint64_t cs_base, uint32_t flags,
+                                   uint32_t cflags);
+/*
+ * Chain from's exit slot n to to, if the rules allow; generation is the
+ * tb_ctx.generation at which `from` was known to be alive.  Takes the
+ * lock itself.
+ */
+void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to,
+                 uint64_t generation);
+/*
+ * Find the insn of tb whose host code contains host_pc (execute view)
+ * and put its `words` insn_start words in data[IR_INSN_START_WORDS].
+ * False if host_pc is past the last insn.
+ */
+bool tb_restore_data(const TranslationBlock *tb, unsigned words,
+                     uintptr_t host_pc, uint64_t *data);
+
+/* cpu-exec.c */
+/* cflags the current execution mode asks for (no-chain). */
+uint32_t tb_cpu_cflags(void);
+
+static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
+{
+    /* Fibonacci hashing: mixes well for any instruction alignment. */
+    return (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >> (64 - TB_JMP_CACHE_BITS));
+}
+
+#endif /* KESTREL_TCG_TB_INTERNAL_H */

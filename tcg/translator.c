@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What every frontend emits at both ends of a TB.
+ *
+ * A vCPU running chained TBs never returns to the exec loop by itself,
+ * so each TB starts by testing exit_request (set by cpu_exit from another
+ * thread, a device raising an interrupt, the monitor):
+ *
+ *     ld_i32   tmp, env, CPU_NEG_OFFSET(exit_request)
+ *     brcond   tmp, 0, ne, $L_exit
+ *     ... the guest instructions, ending in goto_tb / exit_tb ...
+ *   $L_exit:
+ *     exit_tb  tb | TB_EXIT_REQUESTED
+ *
+ * The exit happens before the first instruction ran, so the exec loop
+ * knows the guest pc is tb->pc (ops->synchronize_from_tb).
+ *
+ * Usage in a frontend's translate hook:
+ *
+ *     ir_gen_tb_start(s, tb);
+ *     for (each insn) { ir_insn_start(s, pc, ...); ... }
+ *     ir_gen_tb_end(s, tb);
+ *
+ * The label lives in a per-thread variable: a thread translates one TB at
+ * a time, and IRContext has no field for it.
+ */
+#include "tb-internal.h"
+
+static __thread IRLabel exit_label;
+static __thread const TranslationBlock *exit_label_tb;
+
+void ir_gen_tb_start(IRContext *s, TranslationBlock *tb)
+{
+    IRTemp flag = ir_temp_new(s, IR_I32);
+
+    exit_label = ir_label_new(s);
+    exit_label_tb = tb;
+    ir_ld(s, flag, s->env, CPU_NEG_OFFSET(exit_request), MO_32);
+    ir_brcond(s, IR_COND_NE, flag, ir_const_i32(s, 0), exit_label);
+}
+
+void ir_gen_tb_end(IRContext *s, TranslationBlock *tb)
+{
+    /* The exit value carries the TB pointer in its low-bit-free part. */
+    g_assert(((uintptr_t)tb & TB_EXIT_MASK) == 0);
+    g_assert(exit_label_tb == tb);
+    ir_set_label(s, exit_label);
+    ir_exit_tb(s, (uintptr_t)tb | TB_EXIT_REQUESTED);
+    exit_label_tb = NULL;
+}

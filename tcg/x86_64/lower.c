@@ -1,0 +1,1801 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86-64 JIT: IR op -> host code.
+ *
+ * gen_code walks the ops once, after ir_liveness.  Each op fetches its
+ * inputs through the register allocator (regalloc.h), asks for output
+ * registers, emits instructions with the encoders of emit.h and lets the
+ * allocator apply the op's liveness.  Guest memory accesses emit the
+ * TLB fast path inline and record a slow path that is emitted after the
+ * last op, so the hit case falls straight through:
+ *
+ *     mov  t0, addr ; shr t0, 7 ; and t0, [env-tlb.mask] ; add t0, [..table]
+ *     lea  t1, [addr + size-1 - amask] ; and t1, PAGE_MASK | amask
+ *     cmp  t1, [t0 + addr_read] ; jne slow
+ *     mov  t0, [t0 + addend] ; mov rd, [addr + t0]
+ *   join:
+ *     ...
+ *   slow: save live caller-saved regs; call ld_slow(env, addr, oi,
+ *         join - 1); rd = rax; restore; jmp join
+ *
+ * Code entered from the exec loop runs on the frame of the prologue:
+ * env in rbp, rsp 16-byte aligned, FRAME_SIZE bytes of slots below the
+ * callee-saved registers (layout in regalloc.h).
+ */
+#include <string.h>
+
+#include "kestrel/cpu.h"
+#include "kestrel/host-cpu.h"
+#include "backend.h"
+#include "x86_64/emit.h"
+#include "x86_64/regalloc.h"
+
+#define RA_ALL_ENV ((uint16_t)(RA_ALL | RA_BIT(RA_REG_ENV)))
+
+/* An out-of-line guest memory slow path, emitted after the last op. */
+typedef struct SlowPath {
+    uint16_t opc;          /* IR_OP_qemu_ld ... qemu_st128 */
+    uint8_t type;          /* IRType of the value */
+    MemOpIdx oi;
+    int8_t addr;           /* register holding the guest address */
+    int8_t val[2];         /* stores: the value(s) */
+    int8_t out[2];         /* loads: the output register(s) */
+    uint16_t save;         /* caller-saved registers to save ... */
+    uint16_t restore;      /* ... and to restore afterwards */
+    uint32_t branch;       /* offset of the jcc rel32 displacement */
+    uint32_t join;         /* offset where the fast path continues */
+} SlowPath;
+
+typedef struct Fixup {
+    uint32_t label;
+    uint32_t disp;         /* offset of a rel32 displacement */
+} Fixup;
+
+typedef struct Lower {
+    IRContext *s;
+    RegAlloc ra;
+    unsigned feat;         /* HOST_CPU_* for this TB */
+    uint32_t *label_off;   /* code offset of each label, or UINT32_MAX */
+    uint32_t *label_idx;   /* op index of each set_label */
+    GArray *fixups;
+    GArray *slow;
+    unsigned insn;         /* guest instructions started so far */
+    bool unreachable;      /* after br / exit: no fall-through state */
+} Lower;
+
+/* Set by emit_prologue; exec and exit_tb need them. */
+static const uint8_t *prologue_rx;
+static const uint8_t *epilogue_ret_rx;   /* returns rax */
+static const uint8_t *epilogue_zero_rx;  /* returns 0 */
+
+static uint32_t code_off(IRContext *s)
+{
+    return (uint32_t)(s->code_ptr - s->code_buf);
+}
+
+static uintptr_t code_rx(IRContext *s)
+{
+    return (uintptr_t)(s->code_ptr + s->rx_diff);
+}
+
+static X86Cond x86_cond(IRCond c)
+{
+    static const X86Cond map[IR_COND_COUNT] = {
+        [IR_COND_EQ] = XC_E,   [IR_COND_NE] = XC_NE,
+        [IR_COND_LT] = XC_L,   [IR_COND_GE] = XC_GE,
+        [IR_COND_LE] = XC_LE,  [IR_COND_GT] = XC_G,
+        [IR_COND_LTU] = XC_B,  [IR_COND_GEU] = XC_AE,
+        [IR_COND_LEU] = XC_BE, [IR_COND_GTU] = XC_A,
+    };
+    g_assert(c >= IR_COND_EQ && c < IR_COND_COUNT);
+    return map[c];
+}
+
+static bool op_w64(Lower *L)
+{
+    return L->ra.op->type == IR_I64;
+}
+
+/* Constant arg n usable as an imm32 operand of a w64 / 32-bit insn. */
+static bool arg_imm(Lower *L, unsigned n, bool w64, int32_t *imm)
+{
+    int64_t v;
+
+    if (!ra_const(&L->ra, n, &v)) {
+        return false;
+    }
+    if (w64 && !x86_fits_s32(v)) {
+        return false;
+    }
+    *imm = (int32_t)v;
+    return true;
+}
+
+static bool arg_is_const(Lower *L, unsigned n)
+{
+    int64_t v;
+    return ra_const(&L->ra, n, &v);
+}
+
+static void mov_if(IRContext *s, bool w64, int dst, int src)
+{
+    if (dst != src) {
+        x86_mov_rr(s, w64, dst, src);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Moves, ALU, logic                                                   */
+
+static void lower_mov(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    int64_t v;
+    int rs, rd;
+
+    if (ra_const(ra, 1, &v)) {
+        ra_out_const(ra, 0, v);
+        return;
+    }
+    rs = ra_in(ra, 1, RA_ALL_ENV);
+    rd = ra_out(ra, 0, RA_ALL, 1);
+    mov_if(L->s, op_w64(L), rd, rs);
+}
+
+static void lower_alu(Lower *L, X86Alu aop, bool commutative)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned ai = 1, bi = 2;
+    int32_t imm;
+    int r1, r2, rd;
+
+    if (commutative && arg_is_const(L, 1) && !arg_is_const(L, 2)) {
+        ai = 2, bi = 1;
+    }
+    if (arg_imm(L, bi, w, &imm)) {
+        r1 = ra_in(ra, ai, RA_ALL_ENV);
+        rd = ra_out(ra, 0, RA_ALL, ai);
+        if (aop == XA_AND && (uint32_t)imm == 0xff) {
+            x86_movzx8(s, rd, r1);
+        } else if (aop == XA_AND && (uint32_t)imm == 0xffff) {
+            x86_movzx16(s, rd, r1);
+        } else if (aop == XA_ADD && rd != r1) {
+            x86_lea(s, w, rd, r1, -1, 0, imm);
+        } else if (aop == XA_SUB && rd != r1 && imm != INT32_MIN) {
+            x86_lea(s, w, rd, r1, -1, 0, -imm);
+        } else {
+            mov_if(s, w, rd, r1);
+            if (imm != 0 || aop == XA_AND) {
+                x86_alu_ri(s, aop, w, rd, imm);
+            }
+        }
+        return;
+    }
+    if (aop == XA_AND && w) {
+        int64_t v;
+        if (ra_const(ra, bi, &v) && v == 0xffffffff) {
+            r1 = ra_in(ra, ai, RA_ALL);
+            rd = ra_out(ra, 0, RA_ALL, ai);
+            x86_mov_rr(s, false, rd, r1);
+            return;
+        }
+    }
+    r1 = ra_in(ra, ai, RA_ALL_ENV);
+    r2 = ra_in(ra, bi, RA_ALL_ENV);
+    if (commutative && ra_dies(ra, bi) && !ra_dies(ra, ai)) {
+        int t = r1;
+        r1 = r2, r2 = t;
+        ai = bi;
+    }
+    rd = ra_out(ra, 0, RA_ALL, ai);
+    if (rd == r1) {
+        x86_alu_rr(s, aop, w, rd, r2);
+    } else if (aop == XA_ADD) {
+        x86_lea(s, w, rd, r1, r2, 0, 0);
+    } else {
+        x86_mov_rr(s, w, rd, r1);
+        x86_alu_rr(s, aop, w, rd, r2);
+    }
+}
+
+static void lower_mul(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned ai = 1, bi = 2;
+    int32_t imm;
+    int r1, r2, rd;
+
+    if (arg_is_const(L, 1) && !arg_is_const(L, 2)) {
+        ai = 2, bi = 1;
+    }
+    if (arg_imm(L, bi, w, &imm)) {
+        r1 = ra_in(ra, ai, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, ai);
+        if (x86_fits_s8(imm)) {
+            x86_op_rr(s, XOP_IMUL_IMM8 | (w ? XO_W : 0), rd, r1);
+            x86_byte(s, (uint8_t)imm);
+        } else {
+            x86_op_rr(s, XOP_IMUL_IMM32 | (w ? XO_W : 0), rd, r1);
+            x86_u32(s, (uint32_t)imm);
+        }
+        return;
+    }
+    r1 = ra_in(ra, ai, RA_ALL);
+    r2 = ra_in(ra, bi, RA_ALL);
+    if (ra_dies(ra, bi) && !ra_dies(ra, ai)) {
+        int t = r1;
+        r1 = r2, r2 = t;
+        ai = bi;
+    }
+    rd = ra_out(ra, 0, RA_ALL, ai);
+    mov_if(s, w, rd, r1);
+    x86_op_rr(s, XOP_IMUL_R_RM | (w ? XO_W : 0), rd, r2);
+}
+
+/*
+ * and/or/xor with the second operand inverted (andc, orc) and/or the
+ * result inverted (eqv, nand, nor).
+ */
+static void lower_logic(Lower *L, X86Alu aop, bool inv_b, bool not_after)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    int64_t v;
+    int r1, r2, rd;
+
+    if (!inv_b) {
+        lower_alu(L, aop, true);
+    } else if (ra_const(ra, 2, &v) && (!w || x86_fits_s32(~v))) {
+        r1 = ra_in(ra, 1, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        mov_if(s, w, rd, r1);
+        x86_alu_ri(s, aop, w, rd, (int32_t)~v);
+    } else if (aop == XA_AND && (L->feat & HOST_CPU_BMI1)) {
+        r1 = ra_in(ra, 1, RA_ALL);
+        r2 = ra_in(ra, 2, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, ra_dies(ra, 2) ? 2 : 1);
+        /* andn dst, src1(vvvv), src2: dst = ~src1 & src2 */
+        x86_vex_rr(s, XOP_ANDN | (w ? XO_W : 0), rd, r2, r1);
+    } else {
+        r1 = ra_in(ra, 1, RA_ALL);
+        r2 = ra_in(ra, 2, RA_ALL);
+        /* rd != r1: reusing b is the only reuse (a is read last). */
+        rd = ra_out(ra, 0, RA_ALL, 2);
+        mov_if(s, w, rd, r2);
+        x86_grp3(s, 2, w, rd);
+        x86_alu_rr(s, aop, w, rd, r1);
+    }
+    if (not_after) {
+        /* The output is the last register written; invert it. */
+        x86_grp3(s, 2, w, L->s->temps[L->ra.op->args[0]].reg);
+    }
+}
+
+static void lower_unary(Lower *L, int grp3_ext)
+{
+    RegAlloc *ra = &L->ra;
+    bool w = op_w64(L);
+    int r1 = ra_in(ra, 1, RA_ALL);
+    int rd = ra_out(ra, 0, RA_ALL, 1);
+
+    mov_if(L->s, w, rd, r1);
+    x86_grp3(L->s, grp3_ext, w, rd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Shifts and rotates: the count is taken mod the width, as x86 does.  */
+
+static void lower_shift(Lower *L, X86Shift kind)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned width = w ? 64 : 32;
+    int64_t v;
+    int r1, r2, rd;
+
+    if (ra_const(ra, 2, &v)) {
+        unsigned c = (unsigned)v & (width - 1);
+        r1 = ra_in(ra, 1, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        if (c != 0 && (kind == XS_ROL || kind == XS_ROR) && rd != r1 &&
+            (L->feat & HOST_CPU_BMI2)) {
+            /* rorx: three operands, rotate right only. */
+            x86_vex_rr(s, XOP_RORX | (w ? XO_W : 0), rd, 0, r1);
+            x86_byte(s, kind == XS_ROR ? c : width - c);
+            return;
+        }
+        mov_if(s, w, rd, r1);
+        if (c != 0) {
+            x86_shift_ri(s, kind, w, rd, c);
+        }
+        return;
+    }
+    if ((L->feat & HOST_CPU_BMI2) &&
+        (kind == XS_SHL || kind == XS_SHR || kind == XS_SAR)) {
+        uint32_t opc = kind == XS_SHL ? XOP_SHLX
+                     : kind == XS_SHR ? XOP_SHRX : XOP_SARX;
+        r1 = ra_in(ra, 1, RA_ALL);
+        r2 = ra_in(ra, 2, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        x86_vex_rr(s, opc | (w ? XO_W : 0), rd, r2, r1);
+        return;
+    }
+    ra_in_fixed(ra, 2, X_RCX, false);
+    r1 = ra_in(ra, 1, RA_ALL & ~RA_BIT(X_RCX));
+    rd = ra_out(ra, 0, RA_ALL & ~RA_BIT(X_RCX), 1);
+    mov_if(s, w, rd, r1);
+    x86_shift_cl(s, kind, w, rd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Division: never traps, see ir.h for the b == 0 and INT_MIN/-1 cases */
+
+static void lower_div(Lower *L, bool sign, bool rem)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    int64_t v;
+    int rb;
+    bool known_safe = ra_const(ra, 2, &v) && v != 0 &&
+                      (w ? v != -1 : (uint32_t)v != 0xffffffffu);
+    uint8_t *j_neg1 = NULL, *j_zero = NULL, *j_done1 = NULL;
+    uint8_t *j_done2 = NULL;
+
+    ra_reserve(ra, RA_BIT(X_RAX) | RA_BIT(X_RDX));
+    rb = ra_in(ra, 2, RA_ALL & ~RA_BIT(X_RAX) & ~RA_BIT(X_RDX));
+    ra_load_into(ra, X_RAX, s->ops[ra->idx].args[1]);
+    if (!known_safe) {
+        if (sign) {
+            x86_alu_ri(s, XA_CMP, w, rb, -1);
+            j_neg1 = x86_jcc8(s, XC_E);
+        }
+        x86_test_rr(s, w, rb, rb);
+        j_zero = x86_jcc8(s, XC_E);
+    }
+    if (sign) {
+        x86_opc(s, 0x99 | (w ? XO_W : 0), 0, 0, -1);   /* cdq / cqo */
+        x86_grp3(s, 7, w, rb);                         /* idiv */
+    } else {
+        x86_zero(s, X_RDX);
+        x86_grp3(s, 6, w, rb);                         /* div */
+    }
+    if (!known_safe) {
+        j_done1 = x86_jmp8(s);
+        if (sign) {
+            /* a / -1 == -a (INT_MIN wraps), a % -1 == 0 */
+            x86_patch8(j_neg1, s->code_ptr);
+            if (rem) {
+                x86_zero(s, X_RDX);
+            } else {
+                x86_grp3(s, 3, w, X_RAX);
+            }
+            j_done2 = x86_jmp8(s);
+        }
+        /* b == 0: quotient 0, remainder a */
+        x86_patch8(j_zero, s->code_ptr);
+        if (rem) {
+            x86_mov_rr(s, true, X_RDX, X_RAX);
+        } else {
+            x86_zero(s, X_RAX);
+        }
+        x86_patch8(j_done1, s->code_ptr);
+        if (j_done2) {
+            x86_patch8(j_done2, s->code_ptr);
+        }
+    }
+    ra_out_fixed(ra, 0, rem ? X_RDX : X_RAX);
+}
+
+static void lower_mul2(Lower *L, bool sign)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    int rb;
+
+    ra_reserve(ra, RA_BIT(X_RAX) | RA_BIT(X_RDX));
+    rb = ra_in(ra, 3, RA_ALL & ~RA_BIT(X_RAX) & ~RA_BIT(X_RDX));
+    ra_load_into(ra, X_RAX, s->ops[ra->idx].args[2]);
+    x86_grp3(s, sign ? 5 : 4, w, rb);
+    ra_out_fixed(ra, 0, X_RAX);
+    ra_out_fixed(ra, 1, X_RDX);
+}
+
+/* add2/sub2: rl,rh = (ah:al) +- (bh:bl) with add/adc or sub/sbb. */
+static void lower_addsub2(Lower *L, bool sub)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    X86Alu lo_op = sub ? XA_SUB : XA_ADD, hi_op = sub ? XA_SBB : XA_ADC;
+    int32_t bl_imm, bh_imm;
+    bool bl_c = arg_imm(L, 4, w, &bl_imm), bh_c = arg_imm(L, 5, w, &bh_imm);
+    int ral = ra_in(ra, 2, RA_ALL);
+    int rah = ra_in(ra, 3, RA_ALL);
+    int rbl = bl_c ? -1 : ra_in(ra, 4, RA_ALL);
+    int rbh = bh_c ? -1 : ra_in(ra, 5, RA_ALL);
+    int rl, rh;
+
+    /*
+     * rl is written before ah and bh are read: it may take al's register
+     * only if no other input lives there.
+     */
+    rl = ra_out(ra, 0, RA_ALL, ral != rah && ral != rbh ? 2 : -1);
+    rh = ra_out(ra, 1, RA_ALL, rah != rbh ? 3 : -1);
+    if (rl == rah || rl == rbh) {
+        g_assert_not_reached();
+    }
+    mov_if(s, w, rl, ral);
+    if (bl_c) {
+        x86_alu_ri(s, lo_op, w, rl, bl_imm);
+    } else {
+        x86_alu_rr(s, lo_op, w, rl, rbl);
+    }
+    mov_if(s, w, rh, rah);
+    if (bh_c) {
+        x86_alu_ri(s, hi_op, w, rh, bh_imm);
+    } else {
+        x86_alu_rr(s, hi_op, w, rh, rbh);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparisons                                                         */
+
+/* cmp of args ai, bi; returns the x86 condition for c. */
+static X86Cond lower_cmp(Lower *L, unsigned ai, unsigned bi, IRCond c)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = ir_temp_type(s, L->ra.op->args[ai]) == IR_I64;
+    int32_t imm;
+    int r1, r2;
+
+    if (arg_is_const(L, ai) && !arg_is_const(L, bi)) {
+        unsigned t = ai;
+        ai = bi, bi = t;
+        c = ir_cond_swap(c);
+    }
+    r1 = ra_in(ra, ai, RA_ALL_ENV);
+    if (arg_imm(L, bi, w, &imm)) {
+        if (imm == 0) {
+            /* Same flags as cmp r,0 for every condition used. */
+            x86_test_rr(s, w, r1, r1);
+        } else {
+            x86_alu_ri(s, XA_CMP, w, r1, imm);
+        }
+    } else {
+        r2 = ra_in(ra, bi, RA_ALL_ENV);
+        x86_alu_rr(s, XA_CMP, w, r1, r2);
+    }
+    return x86_cond(c);
+}
+
+static void lower_setcond(Lower *L, bool neg)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    IRCond c = (IRCond)ra->op->args[3];
+    X86Cond cc;
+    int rd;
+
+    if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
+        rd = ra_out(ra, 0, RA_ALL, -1);
+        x86_movi(s, w, rd, c == IR_COND_NEVER ? 0 : neg ? -1 : 1);
+        return;
+    }
+    cc = lower_cmp(L, 1, 2, c);
+    rd = ra_out(ra, 0, RA_ALL, ra_dies(ra, 1) ? 1 : 2);
+    x86_setcc(s, cc, rd);
+    x86_movzx8(s, rd, rd);
+    if (neg) {
+        x86_grp3(s, 3, w, rd);
+    }
+}
+
+static void lower_movcond(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    IRCond c = (IRCond)ra->op->args[5];
+    X86Cond cc;
+    int r1, r2, rd;
+
+    if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
+        r1 = ra_in(ra, c == IR_COND_ALWAYS ? 3 : 4, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, c == IR_COND_ALWAYS ? 3 : 4);
+        mov_if(s, w, rd, r1);
+        return;
+    }
+    cc = lower_cmp(L, 1, 2, c);
+    /* Loads below are plain movs: the flags survive. */
+    r1 = ra_in(ra, 3, RA_ALL);
+    r2 = ra_in(ra, 4, RA_ALL);
+    rd = ra_out(ra, 0, RA_ALL, ra_dies(ra, 4) ? 4 : 3);
+    if (rd == r2) {
+        x86_cmov(s, cc, w, rd, r1);
+    } else if (rd == r1) {
+        x86_cmov(s, (X86Cond)(cc ^ 1), w, rd, r2);
+    } else {
+        x86_mov_rr(s, w, rd, r2);
+        x86_cmov(s, cc, w, rd, r1);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Labels and branches                                                 */
+
+static void emit_jump(Lower *L, int cc, IRLabel lab)
+{
+    IRContext *s = L->s;
+    uint32_t target = L->label_off[lab];
+    uint8_t *disp;
+
+    if (target != UINT32_MAX) {
+        /* Backward: the target is known, use the short form if it fits. */
+        ptrdiff_t rel = (ptrdiff_t)target - (ptrdiff_t)(code_off(s) + 2);
+        if (x86_fits_s8(rel)) {
+            disp = cc < 0 ? x86_jmp8(s) : x86_jcc8(s, (X86Cond)cc);
+            x86_patch8(disp, s->code_buf + target);
+        } else {
+            disp = cc < 0 ? x86_jmp32(s) : x86_jcc32(s, (X86Cond)cc);
+            x86_patch32(disp, s->code_buf + target);
+        }
+        return;
+    }
+    disp = cc < 0 ? x86_jmp32(s) : x86_jcc32(s, (X86Cond)cc);
+    Fixup f = { .label = lab, .disp = (uint32_t)(disp - s->code_buf) };
+    g_array_append_val(L->fixups, f);
+}
+
+static void lower_brcond(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRCond c = (IRCond)ra->op->args[2];
+    IRLabel lab = (IRLabel)ra->op->args[3];
+
+    if (c == IR_COND_NEVER) {
+        return;
+    }
+    /* Edge state: globals in env, temps live at the label in slots. */
+    ra_bb_end(ra, L->label_idx[lab], true);
+    if (c == IR_COND_ALWAYS) {
+        emit_jump(L, -1, lab);
+        return;
+    }
+    emit_jump(L, lower_cmp(L, 0, 1, c), lab);
+}
+
+static void lower_br(Lower *L)
+{
+    IRLabel lab = (IRLabel)L->ra.op->args[0];
+
+    ra_bb_end(&L->ra, L->label_idx[lab], false);
+    emit_jump(L, -1, lab);
+    ra_reset(&L->ra);
+    L->unreachable = true;
+}
+
+static void lower_set_label(Lower *L)
+{
+    IRLabel lab = (IRLabel)L->ra.op->args[0];
+
+    if (!L->unreachable) {
+        ra_bb_end(&L->ra, L->ra.idx, false);
+    }
+    L->label_off[lab] = code_off(L->s);
+    ra_at_label(&L->ra, L->ra.idx);
+    L->unreachable = false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bit fields, byte swaps, bit counts                                  */
+
+static void lower_extract(Lower *L, bool sign)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned width = w ? 64 : 32;
+    unsigned pos = ra->op->args[2], len = ra->op->args[3];
+    int r1 = ra_in(ra, 1, RA_ALL);
+    int rd = ra_out(ra, 0, RA_ALL, 1);
+
+    if (len == width) {
+        mov_if(s, w, rd, r1);
+    } else if (pos == 0 && len == 8) {
+        sign ? x86_movsx8(s, w, rd, r1) : x86_movzx8(s, rd, r1);
+    } else if (pos == 0 && len == 16) {
+        sign ? x86_movsx16(s, w, rd, r1) : x86_movzx16(s, rd, r1);
+    } else if (pos == 0 && len == 32) {
+        /* only reachable for i64 */
+        sign ? x86_movsx32(s, rd, r1) : x86_mov_rr(s, false, rd, r1);
+    } else if (pos + len == width) {
+        mov_if(s, w, rd, r1);
+        x86_shift_ri(s, sign ? XS_SAR : XS_SHR, w, rd, pos);
+    } else if (!sign && len < 32) {
+        mov_if(s, w, rd, r1);
+        if (pos) {
+            x86_shift_ri(s, XS_SHR, w, rd, pos);
+        }
+        x86_alu_ri(s, XA_AND, w, rd, (int32_t)((1u << len) - 1));
+    } else {
+        mov_if(s, w, rd, r1);
+        x86_shift_ri(s, XS_SHL, w, rd, width - pos - len);
+        x86_shift_ri(s, sign ? XS_SAR : XS_SHR, w, rd, width - len);
+    }
+}
+
+/* rd &= imm or rd |= imm, through a scratch when imm is too wide. */
+static void alu_wide_imm(Lower *L, X86Alu aop, bool w, int rd, uint64_t v)
+{
+    IRContext *s = L->s;
+
+    if (!w || x86_fits_s32((int64_t)v)) {
+        x86_alu_ri(s, aop, w, rd, (int32_t)v);
+    } else {
+        int t = ra_scratch(&L->ra, RA_ALL);
+        x86_movi(s, true, t, (int64_t)v);
+        x86_alu_rr(s, aop, w, rd, t);
+    }
+}
+
+static void lower_deposit(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned width = w ? 64 : 32;
+    unsigned pos = ra->op->args[3], len = ra->op->args[4];
+    uint64_t wmask = w ? ~0ull : 0xffffffffull;
+    uint64_t mask = len == 64 ? ~0ull : (1ull << len) - 1;
+    uint64_t fmask = (mask << pos) & wmask;
+    int64_t v;
+    int r1, r2, rd, t;
+
+    if (len == width) {
+        r2 = ra_in(ra, 2, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, 2);
+        mov_if(s, w, rd, r2);
+        return;
+    }
+    if (ra_const(ra, 2, &v)) {
+        uint64_t bits = ((uint64_t)v & mask) << pos & wmask;
+        r1 = ra_in(ra, 1, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        mov_if(s, w, rd, r1);
+        alu_wide_imm(L, XA_AND, w, rd, ~fmask & wmask);
+        if (bits) {
+            alu_wide_imm(L, XA_OR, w, rd, bits);
+        }
+        return;
+    }
+    r1 = ra_in(ra, 1, RA_ALL);
+    r2 = ra_in(ra, 2, RA_ALL);
+    if (pos == 0 && (len == 8 || len == 16)) {
+        /* Partial-register move: x86 keeps the rest of rd. */
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        mov_if(s, w, rd, r1);
+        if (len == 8) {
+            x86_op_rr(s, XOP_MOVB_RM_R | XO_BRM, r2, rd);
+        } else {
+            x86_op_rr(s, XOP_MOV_RM_R | XO_66, r2, rd);
+        }
+        return;
+    }
+    t = ra_scratch(ra, RA_ALL);
+    x86_mov_rr(s, w, t, r2);
+    if (pos + len == width) {
+        x86_shift_ri(s, XS_SHL, w, t, pos);
+    } else {
+        x86_shift_ri(s, XS_SHL, w, t, width - len);
+        x86_shift_ri(s, XS_SHR, w, t, width - len - pos);
+    }
+    rd = ra_out(ra, 0, RA_ALL, 1);
+    mov_if(s, w, rd, r1);
+    alu_wide_imm(L, XA_AND, w, rd, ~fmask & wmask);
+    x86_alu_rr(s, XA_OR, w, rd, t);
+}
+
+static void lower_extract2(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned pos = ra->op->args[3];
+    int rl = ra_in(ra, 1, RA_ALL);
+    int rh, rd;
+
+    if (pos == 0) {
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        mov_if(s, w, rd, rl);
+        return;
+    }
+    rh = ra_in(ra, 2, RA_ALL);
+    rd = ra_out(ra, 0, RA_ALL, 1);
+    mov_if(s, w, rd, rl);
+    /* shrd rd, rh, pos: rd = rd >> pos | rh << (W - pos) */
+    x86_op_rr(s, XOP_SHRD_IMM | (w ? XO_W : 0), rh, rd);
+    x86_byte(s, pos);
+}
+
+static void lower_bswap(Lower *L, unsigned size)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    int r1 = ra_in(ra, 1, RA_ALL);
+    int rd = ra_out(ra, 0, RA_ALL, 1);
+
+    switch (size) {
+    case 1:
+        x86_movzx16(s, rd, r1);
+        x86_op_rr(s, 0xc1 | XO_66, XS_ROL, rd);   /* rol r16, 8 */
+        x86_byte(s, 8);
+        break;
+    case 2:
+        x86_mov_rr(s, false, rd, r1);
+        x86_bswap(s, false, rd);
+        break;
+    default:
+        mov_if(s, true, rd, r1);
+        x86_bswap(s, true, rd);
+        break;
+    }
+}
+
+/* clz/ctz d, a, b: the count of a, or b when a == 0. */
+static void lower_clz_ctz(Lower *L, bool clz)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    unsigned width = w ? 64 : 32;
+    int64_t v;
+    bool b_const = ra_const(ra, 2, &v);
+    int r1, r2, rd;
+
+    if (clz ? (L->feat & HOST_CPU_LZCNT) : (L->feat & HOST_CPU_BMI1)) {
+        /* lzcnt/tzcnt give the width for 0 and set CF then. */
+        r1 = ra_in(ra, 1, RA_ALL);
+        if (b_const && (uint64_t)v == width) {
+            rd = ra_out(ra, 0, RA_ALL, 1);
+            x86_op_rr(s, (clz ? XOP_LZCNT : XOP_TZCNT) | (w ? XO_W : 0),
+                      rd, r1);
+            return;
+        }
+        r2 = ra_in(ra, 2, RA_ALL);
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        x86_op_rr(s, (clz ? XOP_LZCNT : XOP_TZCNT) | (w ? XO_W : 0), rd, r1);
+        x86_cmov(s, XC_B, w, rd, r2);
+        return;
+    }
+    /*
+     * bsr/bsf set ZF for 0 (destination undefined).  clz is
+     * bsr ^ (W-1), so the zero value is pre-xored to come out as b.
+     */
+    r1 = ra_in(ra, 1, RA_ALL);
+    if (clz) {
+        r2 = ra_scratch(ra, RA_ALL);
+        if (b_const) {
+            x86_movi(s, w, r2, (int64_t)((uint64_t)v ^ (width - 1)));
+        } else {
+            int rb = ra_in(ra, 2, RA_ALL);
+            x86_mov_rr(s, w, r2, rb);
+            x86_alu_ri(s, XA_XOR, w, r2, width - 1);
+        }
+    } else {
+        r2 = ra_in(ra, 2, RA_ALL);
+    }
+    rd = ra_out(ra, 0, RA_ALL, 1);
+    x86_op_rr(s, (clz ? XOP_BSR : XOP_BSF) | (w ? XO_W : 0), rd, r1);
+    x86_cmov(s, XC_E, w, rd, r2);
+    if (clz) {
+        x86_alu_ri(s, XA_XOR, w, rd, width - 1);
+    }
+}
+
+static void lower_ctpop(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    int r1 = ra_in(ra, 1, RA_ALL);
+    int rd, t1, t2;
+
+    if (L->feat & HOST_CPU_POPCNT) {
+        rd = ra_out(ra, 0, RA_ALL, 1);
+        x86_op_rr(s, XOP_POPCNT | (w ? XO_W : 0), rd, r1);
+        return;
+    }
+    /* Bit-slice popcount: pairs, nibbles, bytes, then sum by multiply. */
+    t1 = ra_scratch(ra, RA_ALL);
+    t2 = ra_scratch(ra, RA_ALL);
+    rd = ra_out(ra, 0, RA_ALL, 1);
+    mov_if(s, w, rd, r1);
+    x86_mov_rr(s, w, t1, rd);
+    x86_shift_ri(s, XS_SHR, w, t1, 1);
+    x86_movi(s, w, t2, (int64_t)0x5555555555555555ull);
+    x86_alu_rr(s, XA_AND, w, t1, t2);
+    x86_alu_rr(s, XA_SUB, w, rd, t1);
+    x86_movi(s, w, t2, (int64_t)0x3333333333333333ull);
+    x86_mov_rr(s, w, t1, rd);
+    x86_shift_ri(s, XS_SHR, w, t1, 2);
+    x86_alu_rr(s, XA_AND, w, t1, t2);
+    x86_alu_rr(s, XA_AND, w, rd, t2);
+    x86_alu_rr(s, XA_ADD, w, rd, t1);
+    x86_mov_rr(s, w, t1, rd);
+    x86_shift_ri(s, XS_SHR, w, t1, 4);
+    x86_alu_rr(s, XA_ADD, w, rd, t1);
+    x86_movi(s, w, t2, (int64_t)0x0f0f0f0f0f0f0f0full);
+    x86_alu_rr(s, XA_AND, w, rd, t2);
+    x86_movi(s, w, t2, (int64_t)0x0101010101010101ull);
+    x86_op_rr(s, XOP_IMUL_R_RM | (w ? XO_W : 0), rd, t2);
+    x86_shift_ri(s, XS_SHR, w, rd, w ? 56 : 24);
+}
+
+static void lower_ext(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    bool w = op_w64(L);
+    int r1 = ra_in(ra, 1, RA_ALL);
+    int rd = ra_out(ra, 0, RA_ALL, 1);
+
+    switch (ra->op->opc) {
+    case IR_OP_ext8s:
+        x86_movsx8(s, w, rd, r1);
+        break;
+    case IR_OP_ext8u:
+        x86_movzx8(s, rd, r1);
+        break;
+    case IR_OP_ext16s:
+        x86_movsx16(s, w, rd, r1);
+        break;
+    case IR_OP_ext16u:
+        x86_movzx16(s, rd, r1);
+        break;
+    case IR_OP_ext32s:
+    case IR_OP_ext_i32_i64:
+        x86_movsx32(s, rd, r1);
+        break;
+    case IR_OP_ext32u:
+    case IR_OP_extu_i32_i64:
+    case IR_OP_extrl_i64_i32:
+        x86_mov_rr(s, false, rd, r1);
+        break;
+    case IR_OP_extrh_i64_i32:
+        mov_if(s, true, rd, r1);
+        x86_shift_ri(s, XS_SHR, true, rd, 32);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Host and guest memory                                               */
+
+/* rd = [base + index + disp] of size/sign/bswap mop, into a w64 value. */
+static void emit_load(Lower *L, MemOp mop, bool w, int rd, int base,
+                      int index, int32_t disp)
+{
+    IRContext *s = L->s;
+    unsigned size = mop & MO_SIZE;
+    bool sign = (mop & MO_SIGN) != 0;
+    bool bswap = (mop & MO_BSWAP) && size > 0;
+    bool movbe = (L->feat & HOST_CPU_MOVBE) != 0;
+    uint32_t ww = w ? XO_W : 0;
+
+    switch (size) {
+    case MO_8:
+        x86_op_mem(s, (sign ? XOP_MOVSBL | ww : XOP_MOVZBL), rd, base, index,
+                   0, disp);
+        break;
+    case MO_16:
+        if (!bswap) {
+            x86_op_mem(s, (sign ? XOP_MOVSWL | ww : XOP_MOVZWL), rd, base,
+                       index, 0, disp);
+            break;
+        }
+        x86_op_mem(s, XOP_MOVZWL, rd, base, index, 0, disp);
+        x86_op_rr(s, 0xc1 | XO_66, XS_ROL, rd);
+        x86_byte(s, 8);
+        if (sign) {
+            x86_movsx16(s, w, rd, rd);
+        }
+        break;
+    case MO_32:
+        if (bswap) {
+            if (movbe) {
+                x86_op_mem(s, XOP_MOVBE_R_M, rd, base, index, 0, disp);
+            } else {
+                x86_op_mem(s, XOP_MOV_R_RM, rd, base, index, 0, disp);
+                x86_bswap(s, false, rd);
+            }
+            if (sign && w) {
+                x86_movsx32(s, rd, rd);
+            }
+        } else if (sign && w) {
+            x86_op_mem(s, XOP_MOVSLQ, rd, base, index, 0, disp);
+        } else {
+            x86_op_mem(s, XOP_MOV_R_RM, rd, base, index, 0, disp);
+        }
+        break;
+    default:
+        if (bswap && movbe) {
+            x86_op_mem(s, XOP_MOVBE_R_M | XO_W, rd, base, index, 0, disp);
+        } else {
+            x86_op_mem(s, XOP_MOV_R_RM | XO_W, rd, base, index, 0, disp);
+            if (bswap) {
+                x86_bswap(s, true, rd);
+            }
+        }
+        break;
+    }
+}
+
+/* [base + index + disp] = rv; tmp is clobbered for byte swaps. */
+static void emit_store(Lower *L, MemOp mop, int rv, int base, int index,
+                       int32_t disp, int tmp)
+{
+    IRContext *s = L->s;
+    unsigned size = mop & MO_SIZE;
+
+    if (!(mop & MO_BSWAP) || size == MO_8) {
+        x86_store(s, size, rv, base, index, disp);
+        return;
+    }
+    if (L->feat & HOST_CPU_MOVBE) {
+        static const uint32_t w[4] = { 0, XO_66, 0, XO_W };
+        x86_op_mem(s, XOP_MOVBE_M_R | w[size], rv, base, index, 0, disp);
+        return;
+    }
+    g_assert(tmp >= 0);
+    x86_mov_rr(s, true, tmp, rv);
+    if (size == MO_16) {
+        x86_op_rr(s, 0xc1 | XO_66, XS_ROL, tmp);
+        x86_byte(s, 8);
+    } else {
+        x86_bswap(s, size == MO_64, tmp);
+    }
+    x86_store(s, size, tmp, base, index, disp);
+}
+
+static uint64_t bswap_const(uint64_t v, unsigned size)
+{
+    switch (size) {
+    case MO_16:
+        return __builtin_bswap16((uint16_t)v);
+    case MO_32:
+        return __builtin_bswap32((uint32_t)v);
+    case MO_64:
+        return __builtin_bswap64(v);
+    default:
+        return v;
+    }
+}
+
+static void lower_ld(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    int rb = ra_in(ra, 1, RA_ALL_ENV);
+    int rd = ra_out(ra, 0, RA_ALL, 1);
+
+    emit_load(L, (MemOp)ra->op->args[3], op_w64(L), rd, rb, -1,
+              (int32_t)ra->op->args[2]);
+}
+
+static void lower_st(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    MemOp mop = (MemOp)ra->op->args[3];
+    unsigned size = mop & MO_SIZE;
+    int32_t disp = (int32_t)ra->op->args[2];
+    int rb = ra_in(ra, 1, RA_ALL_ENV);
+    int64_t v;
+    int rv, tmp = -1;
+
+    if (ra_const(ra, 0, &v)) {
+        if (mop & MO_BSWAP) {
+            v = (int64_t)bswap_const((uint64_t)v, size);
+        }
+        if (size < MO_64 || x86_fits_s32(v)) {
+            x86_store_imm(s, size, (int32_t)v, rb, disp);
+            return;
+        }
+        mop &= ~MO_BSWAP;
+        rv = ra_scratch(ra, RA_ALL);
+        x86_movi(s, true, rv, v);
+    } else {
+        rv = ra_in(ra, 0, RA_ALL);
+    }
+    if ((mop & MO_BSWAP) && size != MO_8 && !(L->feat & HOST_CPU_MOVBE)) {
+        tmp = ra_scratch(ra, RA_ALL);
+    }
+    emit_store(L, mop, rv, rb, -1, disp, tmp);
+}
+
+/* Offset from env of TLBFast field for mmu index idx. */
+static int32_t tlb_fast_off(unsigned idx, bool table)
+{
+    return (int32_t)(offsetof(CPUNegState, tlb) + idx * sizeof(TLBFast) +
+                     (table ? offsetof(TLBFast, table)
+                            : offsetof(TLBFast, mask))) -
+           (int32_t)sizeof(CPUNegState);
+}
+
+/*
+ * Guest loads and stores.  Argument layout:
+ *   qemu_ld d, addr, oi            qemu_st v, addr, oi
+ *   qemu_ld128 lo, hi, addr, oi    qemu_st128 lo, hi, addr, oi
+ */
+static void lower_qemu(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    IROp *op = ra->op;
+    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
+    unsigned ai = nb_i == 1 ? nb_o : nb_o + nb_i - 1;   /* addr arg */
+    MemOpIdx oi = (MemOpIdx)op->args[nb_o + nb_i];
+    MemOp mop = get_memop(oi);
+    unsigned mmu = get_mmuidx(oi);
+    unsigned s_bits = mop & MO_SIZE, a_bits = memop_align_bits(mop);
+    bool is_ld = nb_o > 0, is128 = s_bits == MO_128;
+    bool softmmu = s->mem_mode == IR_MEM_SOFTMMU;
+    bool have_slow = is_ld ? (is128 ? s->ld128_slow != NULL
+                                    : s->ld_slow != NULL)
+                           : (is128 ? s->st128_slow != NULL
+                                    : s->st_slow != NULL);
+    SlowPath sp = { .opc = op->opc, .type = op->type, .oi = oi,
+                    .val = { -1, -1 }, .out = { -1, -1 } };
+    uint16_t in_mask = 0, out_mask = 0, assoc = 0;
+    int raddr, t0 = -1, t1 = -1, base, index = -1;
+    int32_t disp = 0;
+    uint8_t *branch = NULL;
+
+    /* A fault leaves through the slow path: env must be exact. */
+    ra_sync_globals(ra);
+    raddr = ra_in(ra, ai, RA_ALL);
+    sp.addr = raddr;
+    in_mask |= RA_BIT(raddr);
+    if (!is_ld) {
+        for (unsigned i = 0; i + 1 < nb_i; i++) {
+            sp.val[i] = ra_in(ra, i, RA_ALL);
+            in_mask |= RA_BIT(sp.val[i]);
+        }
+    }
+    t0 = ra_scratch(ra, RA_ALL);
+    t1 = ra_scratch(ra, RA_ALL);
+    if (is_ld) {
+        for (unsigned i = 0; i < nb_o; i++) {
+            /* 128-bit loads address through t0, so addr may be reused. */
+            sp.out[i] = ra_out(ra, i, RA_ALL, i == 0 ? (int)ai : -1);
+            out_mask |= RA_BIT(sp.out[i]);
+        }
+    }
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if (ra->reg_temp[r] >= 0) {
+            assoc |= RA_BIT(r);
+        }
+    }
+    sp.save = (assoc | in_mask) & RA_CALLER_SAVED;
+    sp.restore = sp.save & ~out_mask;
+
+    if (softmmu) {
+        unsigned s_mask = (1u << s_bits) - 1, a_mask = (1u << a_bits) - 1;
+        g_assert(have_slow);
+        x86_mov_rr(s, true, t0, raddr);
+        x86_shift_ri(s, XS_SHR, true, t0, TARGET_PAGE_BITS - TLB_ENTRY_BITS);
+        x86_alu_rm(s, XA_AND, true, t0, RA_REG_ENV, tlb_fast_off(mmu, false));
+        x86_alu_rm(s, XA_ADD, true, t0, RA_REG_ENV, tlb_fast_off(mmu, true));
+        /*
+         * Compare the page of the last byte (so page-crossing accesses
+         * miss) with the alignment bits of the first.
+         */
+        if (a_bits >= s_bits) {
+            x86_mov_rr(s, true, t1, raddr);
+        } else {
+            x86_lea(s, true, t1, raddr, -1, 0, (int32_t)(s_mask - a_mask));
+        }
+        x86_alu_ri(s, XA_AND, true, t1,
+                   (int32_t)(TARGET_PAGE_MASK | a_mask));
+        x86_alu_rm(s, XA_CMP, true, t1, t0,
+                   is_ld ? offsetof(TLBEntry, addr_read)
+                         : offsetof(TLBEntry, addr_write));
+        branch = x86_jcc32(s, XC_NE);
+        x86_load64(s, t0, t0, offsetof(TLBEntry, addend));
+        base = raddr, index = t0;
+    } else {
+        if (a_bits && have_slow) {
+            x86_op_rr(s, XOP_GRP3 | XO_W, 0, raddr);   /* test raddr, imm */
+            x86_u32(s, (1u << a_bits) - 1);
+            branch = x86_jcc32(s, XC_NE);
+        }
+        base = raddr;
+        if (x86_fits_s32((int64_t)s->guest_base)) {
+            disp = (int32_t)s->guest_base;
+        } else {
+            x86_movi(s, true, t0, (int64_t)s->guest_base);
+            index = t0;
+        }
+    }
+    if (is128) {
+        /* One base register for both halves; frees addr for the output. */
+        x86_lea(s, true, t0, base, index, 0, disp);
+        base = t0, index = -1, disp = 0;
+    }
+
+    if (is_ld && !is128) {
+        emit_load(L, mop, op->type == IR_I64, sp.out[0], base, index, disp);
+    } else if (is_ld) {
+        bool be = (mop & MO_BSWAP) != 0;
+        MemOp m64 = MO_64 | (mop & MO_BSWAP);
+        emit_load(L, m64, true, sp.out[be ? 1 : 0], base, -1, 0);
+        emit_load(L, m64, true, sp.out[be ? 0 : 1], base, -1, 8);
+    } else if (!is128) {
+        emit_store(L, mop, sp.val[0], base, index, disp, t1);
+    } else {
+        bool be = (mop & MO_BSWAP) != 0;
+        MemOp m64 = MO_64 | (mop & MO_BSWAP);
+        emit_store(L, m64, sp.val[be ? 1 : 0], base, -1, 0, t1);
+        emit_store(L, m64, sp.val[be ? 0 : 1], base, -1, 8, t1);
+    }
+    if (branch) {
+        sp.branch = (uint32_t)(branch - s->code_buf);
+        sp.join = code_off(s);
+        g_array_append_val(L->slow, sp);
+    }
+}
+
+/* Slow-path argument from register src, saved on entry if caller-saved. */
+static void slow_arg(IRContext *s, const SlowPath *sp, int dst, int src)
+{
+    if (sp->save & RA_BIT(src)) {
+        x86_load64(s, dst, X_RSP, FRAME_SAVE + 8 * src);
+    } else {
+        x86_mov_rr(s, true, dst, src);
+    }
+}
+
+static void emit_slow_path(Lower *L, const SlowPath *sp)
+{
+    IRContext *s = L->s;
+    MemOp mop = get_memop(sp->oi);
+    uintptr_t retaddr = (uintptr_t)(s->code_buf + sp->join + s->rx_diff) - 1;
+    void *fn;
+
+    x86_patch32(s->code_buf + sp->branch, s->code_ptr);
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if (sp->save & RA_BIT(r)) {
+            x86_store(s, MO_64, r, X_RSP, -1, FRAME_SAVE + 8 * r);
+        }
+    }
+    x86_mov_rr(s, true, X_RDI, RA_REG_ENV);
+    slow_arg(s, sp, X_RSI, sp->addr);
+    switch (sp->opc) {
+    case IR_OP_qemu_ld:
+        x86_movi(s, false, X_RDX, sp->oi);
+        x86_op_rip(s, XOP_LEA | XO_W, X_RCX, retaddr);
+        fn = (void *)s->ld_slow;
+        break;
+    case IR_OP_qemu_st:
+        slow_arg(s, sp, X_RDX, sp->val[0]);
+        x86_movi(s, false, X_RCX, sp->oi);
+        x86_op_rip(s, XOP_LEA | XO_W, X_R8, retaddr);
+        fn = (void *)s->st_slow;
+        break;
+    case IR_OP_qemu_ld128:
+        x86_movi(s, false, X_RDX, sp->oi);
+        x86_op_rip(s, XOP_LEA | XO_W, X_RCX, retaddr);
+        x86_lea(s, true, X_R8, X_RSP, -1, 0, FRAME_OUT128);
+        fn = (void *)s->ld128_slow;
+        break;
+    default:
+        slow_arg(s, sp, X_RDX, sp->val[0]);
+        slow_arg(s, sp, X_RCX, sp->val[1]);
+        x86_movi(s, false, X_R8, sp->oi);
+        x86_op_rip(s, XOP_LEA | XO_W, X_R9, retaddr);
+        fn = (void *)s->st128_slow;
+        break;
+    }
+    x86_call_abs(s, (uintptr_t)fn, X_RAX);
+    if (sp->opc == IR_OP_qemu_ld) {
+        /* Extend as the fast path would have. */
+        bool w = sp->type == IR_I64, sign = (mop & MO_SIGN) != 0;
+        int rd = sp->out[0];
+        switch (mop & MO_SIZE) {
+        case MO_8:
+            sign ? x86_movsx8(s, w, rd, X_RAX) : x86_movzx8(s, rd, X_RAX);
+            break;
+        case MO_16:
+            sign ? x86_movsx16(s, w, rd, X_RAX) : x86_movzx16(s, rd, X_RAX);
+            break;
+        case MO_32:
+            if (sign && w) {
+                x86_movsx32(s, rd, X_RAX);
+            } else {
+                x86_mov_rr(s, false, rd, X_RAX);
+            }
+            break;
+        default:
+            x86_mov_rr(s, true, rd, X_RAX);
+            break;
+        }
+    } else if (sp->opc == IR_OP_qemu_ld128) {
+        x86_load64(s, sp->out[0], X_RSP, FRAME_OUT128);
+        x86_load64(s, sp->out[1], X_RSP, FRAME_OUT128 + 8);
+    }
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if (sp->restore & RA_BIT(r)) {
+            x86_load64(s, r, X_RSP, FRAME_SAVE + 8 * r);
+        }
+    }
+    x86_patch32(x86_jmp32(s), s->code_buf + sp->join);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helper calls (SysV AMD64)                                           */
+
+static const int8_t call_arg_regs[6] = {
+    X_RDI, X_RSI, X_RDX, X_RCX, X_R8, X_R9,
+};
+
+/* Whether temp t is an input of the op that dies there. */
+static bool dying_input(RegAlloc *ra, IRTemp t)
+{
+    IROp *op = ra->op;
+
+    for (unsigned i = op->nb_oargs; i < op->nb_oargs + op->nb_iargs; i++) {
+        if (op->args[i] == t) {
+            return ra_dies(ra, i);
+        }
+    }
+    return false;
+}
+
+/* Register holding temp t's value right now, or -1. */
+static int temp_reg_now(IRContext *s, IRTemp t)
+{
+    IRTempDesc *ts = &s->temps[t];
+
+    if (ts->kind == IR_TEMP_FIXED) {
+        return RA_REG_ENV;
+    }
+    if (ts->kind == IR_TEMP_CONST || ts->val_loc != RA_LOC_REG) {
+        return -1;
+    }
+    return ts->reg;
+}
+
+/* Parallel move of registers into argument registers. */
+static void call_reg_moves(IRContext *s, int8_t (*mv)[2], int n)
+{
+    while (n > 0) {
+        bool done = false;
+        for (int i = 0; i < n && !done; i++) {
+            bool blocked = false;
+            for (int j = 0; j < n; j++) {
+                if (j != i && mv[j][1] == mv[i][0]) {
+                    blocked = true;
+                }
+            }
+            if (!blocked) {
+                x86_mov_rr(s, true, mv[i][0], mv[i][1]);
+                mv[i][0] = mv[n - 1][0], mv[i][1] = mv[n - 1][1];
+                n--;
+                done = true;
+            }
+        }
+        if (!done) {
+            /* Only cycles are left: swap one link and rename. */
+            int d = mv[0][0], src = mv[0][1];
+            x86_op_rr(s, XOP_XCHG | XO_W, src, d);
+            mv[0][0] = mv[n - 1][0], mv[0][1] = mv[n - 1][1];
+            n--;
+            for (int j = 0; j < n; j++) {
+                if (mv[j][1] == src) {
+                    mv[j][1] = d;
+                } else if (mv[j][1] == d) {
+                    mv[j][1] = src;
+                }
+            }
+        }
+    }
+}
+
+static void lower_call(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    IROp *op = ra->op;
+    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
+    const IRHelperInfo *info =
+        (const IRHelperInfo *)(uintptr_t)op->args[nb_o + nb_i];
+    uint32_t flags = info->flags;
+    bool writes = !(flags & IR_CALL_NO_WRITE_GLOBALS);
+    int8_t mv[6][2];
+    int nmv = 0, scratch = -1;
+    uint16_t src_regs = 0;
+
+    if (writes || !(flags & IR_CALL_NO_READ_GLOBALS) ||
+        !(flags & IR_CALL_NO_RAISE)) {
+        ra_sync_globals(ra);
+    }
+    /* Values live after the call leave the caller-saved registers. */
+    for (int r = 0; r < X_NB_REGS; r++) {
+        int32_t t = ra->reg_temp[r];
+        if (!(RA_CALLER_SAVED & RA_BIT(r)) || t < 0 ||
+            dying_input(ra, (IRTemp)t)) {
+            continue;
+        }
+        if (writes && s->temps[t].kind == IR_TEMP_GLOBAL) {
+            ra_forget(ra, r);
+        } else {
+            ra_evacuate(ra, r, RA_CALLER_SAVED);
+        }
+    }
+    for (unsigned k = 0; k < nb_i; k++) {
+        int r = temp_reg_now(s, op->args[nb_o + k]);
+        if (r >= 0) {
+            src_regs |= RA_BIT(r);
+        }
+    }
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if ((RA_CALLER_SAVED & RA_BIT(r)) && !(src_regs & RA_BIT(r))) {
+            scratch = r;
+            break;
+        }
+    }
+    /* Stack arguments first: nothing is overwritten yet. */
+    for (unsigned k = 6; k < nb_i; k++) {
+        IRTemp t = op->args[nb_o + k];
+        int32_t disp = FRAME_CALL_AREA + 8 * (k - 6);
+        int r = temp_reg_now(s, t);
+        if (r < 0) {
+            ra_load_into(ra, scratch, t);
+            r = scratch;
+        }
+        x86_store(s, MO_64, r, X_RSP, -1, disp);
+    }
+    for (unsigned k = 0; k < nb_i && k < 6; k++) {
+        int r = temp_reg_now(s, op->args[nb_o + k]);
+        if (r >= 0 && r != call_arg_regs[k]) {
+            mv[nmv][0] = call_arg_regs[k];
+            mv[nmv][1] = (int8_t)r;
+            nmv++;
+        }
+    }
+    call_reg_moves(s, mv, nmv);
+    for (unsigned k = 0; k < nb_i && k < 6; k++) {
+        IRTemp t = op->args[nb_o + k];
+        if (temp_reg_now(s, t) < 0) {
+            ra_load_into(ra, call_arg_regs[k], t);
+        }
+    }
+    x86_call_abs(s, (uintptr_t)info->func, X_RAX);
+
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if (RA_CALLER_SAVED & RA_BIT(r)) {
+            ra_forget(ra, r);
+        }
+    }
+    if (writes) {
+        ra_drop_globals(ra);
+    }
+    if (nb_o) {
+        ra_out_fixed(ra, 0, X_RAX);
+        if (info->ret_type == IR_I32) {
+            /* The ABI leaves the upper half of rax undefined. */
+            x86_mov_rr(s, false, X_RAX, X_RAX);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* TB exits                                                            */
+
+static void lower_exit_tb(Lower *L)
+{
+    IRContext *s = L->s;
+    uintptr_t v = (uintptr_t)L->ra.op->args[0];
+
+    ra_sync_globals(&L->ra);
+    if (v == 0) {
+        x86_jmp_abs(s, (uintptr_t)epilogue_zero_rx, X_R11);
+    } else {
+        x86_movi(s, true, X_RAX, (int64_t)v);
+        x86_jmp_abs(s, (uintptr_t)epilogue_ret_rx, X_R11);
+    }
+    ra_reset(&L->ra);
+    L->unreachable = true;
+}
+
+static void lower_goto_tb(Lower *L)
+{
+    IRContext *s = L->s;
+    unsigned n = (unsigned)L->ra.op->args[0];
+    unsigned pad = (4 - ((code_rx(s) + 1) & 3)) & 3;
+
+    g_assert(n < 2);
+    ra_sync_globals(&L->ra);
+    /* The rel32 must be 4-aligned so patching is one atomic store. */
+    x86_nop(s, pad);
+    s->tb_jmp_insn_offset[n] = code_off(s);
+    x86_jmp32(s);
+    s->tb_jmp_reset_offset[n] = code_off(s);
+}
+
+static void lower_goto_ptr(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    int r;
+
+    ra_sync_globals(ra);
+    r = ra_in(ra, 0, RA_ALL);
+    x86_op_rr(L->s, XOP_GRP5, 4, r);    /* jmp *r */
+    ra_reset(ra);
+    L->unreachable = true;
+}
+
+static bool lower_insn_start(Lower *L)
+{
+    IRContext *s = L->s;
+    IROp *op = L->ra.op;
+
+    if (L->insn >= IR_MAX_INSNS) {
+        return false;
+    }
+    if (L->insn > 0) {
+        s->gen_insn_end_off[L->insn - 1] = code_off(s);
+    }
+    for (unsigned i = 0; i < IR_INSN_START_WORDS; i++) {
+        s->gen_insn_data[L->insn][i] = op->args[i];
+    }
+    L->insn++;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                            */
+
+/* Lower one op; false if the TB cannot be generated (too large). */
+static bool lower_op(Lower *L, uint32_t idx)
+{
+    RegAlloc *ra = &L->ra;
+    IROp *op = &L->s->ops[idx];
+
+    ra_begin_op(ra, idx);
+    switch (op->opc) {
+    case IR_OP_nop:
+        return true;
+    case IR_OP_insn_start:
+        return lower_insn_start(L);
+    case IR_OP_discard: {
+        IRTempDesc *ts = &L->s->temps[op->args[0]];
+        if (ts->kind == IR_TEMP_NORMAL || ts->kind == IR_TEMP_GLOBAL) {
+            if (ts->val_loc == RA_LOC_REG) {
+                ra_forget(ra, ts->reg);
+            }
+            ts->val_loc = ts->kind == IR_TEMP_GLOBAL ? RA_LOC_MEM
+                                                     : RA_LOC_DEAD;
+        }
+        return true;
+    }
+    case IR_OP_set_label:
+        lower_set_label(L);
+        return true;
+    case IR_OP_br:
+        lower_br(L);
+        return true;
+    case IR_OP_brcond:
+        lower_brcond(L);
+        break;
+    case IR_OP_mb:
+        /* x86 is TSO: only a store followed by a load may be reordered. */
+        if (op->args[0] & IR_MB_ST_LD) {
+            x86_mfence(L->s);
+        }
+        return true;
+    case IR_OP_call:
+        lower_call(L);
+        break;
+    case IR_OP_mov:
+        lower_mov(L);
+        break;
+    case IR_OP_setcond:
+        lower_setcond(L, false);
+        break;
+    case IR_OP_negsetcond:
+        lower_setcond(L, true);
+        break;
+    case IR_OP_movcond:
+        lower_movcond(L);
+        break;
+    case IR_OP_ld:
+        lower_ld(L);
+        break;
+    case IR_OP_st:
+        lower_st(L);
+        break;
+    case IR_OP_add:
+        lower_alu(L, XA_ADD, true);
+        break;
+    case IR_OP_sub:
+        lower_alu(L, XA_SUB, false);
+        break;
+    case IR_OP_mul:
+        lower_mul(L);
+        break;
+    case IR_OP_mulu2:
+        lower_mul2(L, false);
+        break;
+    case IR_OP_muls2:
+        lower_mul2(L, true);
+        break;
+    case IR_OP_divs:
+        lower_div(L, true, false);
+        break;
+    case IR_OP_divu:
+        lower_div(L, false, false);
+        break;
+    case IR_OP_rems:
+        lower_div(L, true, true);
+        break;
+    case IR_OP_remu:
+        lower_div(L, false, true);
+        break;
+    case IR_OP_and:
+        lower_alu(L, XA_AND, true);
+        break;
+    case IR_OP_or:
+        lower_alu(L, XA_OR, true);
+        break;
+    case IR_OP_xor:
+        lower_alu(L, XA_XOR, true);
+        break;
+    case IR_OP_andc:
+        lower_logic(L, XA_AND, true, false);
+        break;
+    case IR_OP_orc:
+        lower_logic(L, XA_OR, true, false);
+        break;
+    case IR_OP_eqv:
+        lower_logic(L, XA_XOR, false, true);
+        break;
+    case IR_OP_nand:
+        lower_logic(L, XA_AND, false, true);
+        break;
+    case IR_OP_nor:
+        lower_logic(L, XA_OR, false, true);
+        break;
+    case IR_OP_not:
+        lower_unary(L, 2);
+        break;
+    case IR_OP_neg:
+        lower_unary(L, 3);
+        break;
+    case IR_OP_shl:
+        lower_shift(L, XS_SHL);
+        break;
+    case IR_OP_shr:
+        lower_shift(L, XS_SHR);
+        break;
+    case IR_OP_sar:
+        lower_shift(L, XS_SAR);
+        break;
+    case IR_OP_rotl:
+        lower_shift(L, XS_ROL);
+        break;
+    case IR_OP_rotr:
+        lower_shift(L, XS_ROR);
+        break;
+    case IR_OP_ext8s:
+    case IR_OP_ext8u:
+    case IR_OP_ext16s:
+    case IR_OP_ext16u:
+    case IR_OP_ext32s:
+    case IR_OP_ext32u:
+    case IR_OP_ext_i32_i64:
+    case IR_OP_extu_i32_i64:
+    case IR_OP_extrl_i64_i32:
+    case IR_OP_extrh_i64_i32:
+        lower_ext(L);
+        break;
+    case IR_OP_extract:
+        lower_extract(L, false);
+        break;
+    case IR_OP_sextract:
+        lower_extract(L, true);
+        break;
+    case IR_OP_deposit:
+        lower_deposit(L);
+        break;
+    case IR_OP_extract2:
+        lower_extract2(L);
+        break;
+    case IR_OP_bswap16:
+        lower_bswap(L, 1);
+        break;
+    case IR_OP_bswap32:
+        lower_bswap(L, 2);
+        break;
+    case IR_OP_bswap64:
+        lower_bswap(L, 3);
+        break;
+    case IR_OP_clz:
+        lower_clz_ctz(L, true);
+        break;
+    case IR_OP_ctz:
+        lower_clz_ctz(L, false);
+        break;
+    case IR_OP_ctpop:
+        lower_ctpop(L);
+        break;
+    case IR_OP_add2:
+        lower_addsub2(L, false);
+        break;
+    case IR_OP_sub2:
+        lower_addsub2(L, true);
+        break;
+    case IR_OP_qemu_ld:
+    case IR_OP_qemu_st:
+    case IR_OP_qemu_ld128:
+    case IR_OP_qemu_st128:
+        lower_qemu(L);
+        break;
+    case IR_OP_goto_tb:
+        lower_goto_tb(L);
+        return true;
+    case IR_OP_exit_tb:
+        lower_exit_tb(L);
+        return true;
+    case IR_OP_goto_ptr:
+        lower_goto_ptr(L);
+        return true;
+    default:
+        g_assert_not_reached();
+    }
+    ra_end_op(ra);
+    return true;
+}
+
+static void lower_free(Lower *L)
+{
+    ra_fini(&L->ra);
+    g_free(L->label_off);
+    g_free(L->label_idx);
+    g_array_free(L->fixups, true);
+    g_array_free(L->slow, true);
+}
+
+static int x86_gen_code(IRContext *s)
+{
+    Lower L = { .s = s };
+    int ret = -2;
+
+    host_cpu_detect();
+    L.feat = host_cpu_features;
+    g_assert(epilogue_ret_rx != NULL);
+    ir_liveness(s);
+
+    L.label_off = g_new(uint32_t, s->nb_labels + 1);
+    L.label_idx = g_new0(uint32_t, s->nb_labels + 1);
+    memset(L.label_off, 0xff, sizeof(uint32_t) * (s->nb_labels + 1));
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        if (s->ops[i].opc == IR_OP_set_label) {
+            L.label_idx[s->ops[i].args[0]] = i;
+        }
+    }
+    L.fixups = g_array_new(false, false, sizeof(Fixup));
+    L.slow = g_array_new(false, false, sizeof(SlowPath));
+    ra_init(&L.ra, s);
+    /* Slots without a goto_tb stay UINT32_MAX. */
+    s->tb_jmp_insn_offset[0] = s->tb_jmp_insn_offset[1] = UINT32_MAX;
+    s->tb_jmp_reset_offset[0] = s->tb_jmp_reset_offset[1] = UINT32_MAX;
+
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        if (!lower_op(&L, i) || L.ra.out_of_slots) {
+            goto out;
+        }
+        if (s->code_ptr > s->code_highwater) {
+            ret = -1;
+            goto out;
+        }
+    }
+    if (L.insn > 0) {
+        s->gen_insn_end_off[L.insn - 1] = code_off(s);
+    }
+    for (guint i = 0; i < L.slow->len; i++) {
+        emit_slow_path(&L, &g_array_index(L.slow, SlowPath, i));
+        if (s->code_ptr > s->code_highwater) {
+            ret = -1;
+            goto out;
+        }
+    }
+    for (guint i = 0; i < L.fixups->len; i++) {
+        Fixup *f = &g_array_index(L.fixups, Fixup, i);
+        g_assert(L.label_off[f->label] != UINT32_MAX);
+        x86_patch32(s->code_buf + f->disp, s->code_buf + L.label_off[f->label]);
+    }
+    for (int n = 0; n < 2; n++) {
+        /* TranslationBlock keeps these in 16 bits. */
+        if (s->tb_jmp_insn_offset[n] != UINT32_MAX &&
+            s->tb_jmp_reset_offset[n] >= UINT16_MAX) {
+            goto out;
+        }
+    }
+    ret = (int)code_off(s);
+out:
+    lower_free(&L);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prologue, epilogue, entry, chaining                                 */
+
+static const int8_t saved_regs[] = {
+    X_RBP, X_RBX, X_R12, X_R13, X_R14, X_R15,
+};
+
+static size_t x86_emit_prologue(IRContext *s, const void **epilogue_rx)
+{
+    uint8_t *start = s->code_ptr;
+
+    host_cpu_detect();
+    prologue_rx = start + s->rx_diff;
+    for (unsigned i = 0; i < G_N_ELEMENTS(saved_regs); i++) {
+        x86_push(s, saved_regs[i]);
+    }
+    x86_alu_ri(s, XA_SUB, true, X_RSP, FRAME_SIZE);
+    x86_mov_rr(s, true, RA_REG_ENV, X_RDI);
+    x86_op_rr(s, XOP_GRP5, 4, X_RSI);           /* jmp *rsi */
+
+    epilogue_zero_rx = s->code_ptr + s->rx_diff;
+    x86_zero(s, X_RAX);
+    epilogue_ret_rx = s->code_ptr + s->rx_diff;
+    x86_alu_ri(s, XA_ADD, true, X_RSP, FRAME_SIZE);
+    for (unsigned i = G_N_ELEMENTS(saved_regs); i-- > 0;) {
+        x86_pop(s, saved_regs[i]);
+    }
+    x86_ret(s);
+    *epilogue_rx = epilogue_zero_rx;
+    return (size_t)(s->code_ptr - start);
+}
+
+static uintptr_t x86_exec(void *env, const void *tc_rx)
+{
+    uintptr_t (*entry)(void *, const void *) =
+        (uintptr_t (*)(void *, const void *))(uintptr_t)prologue_rx;
+    return entry(env, tc_rx);
+}
+
+static void x86_patch_jump(uintptr_t jmp_rx, ptrdiff_t rx_diff,
+                           uintptr_t target_rx)
+{
+    int32_t *disp = (int32_t *)(jmp_rx - rx_diff + 1);
+    int64_t rel = (int64_t)target_rx - (int64_t)(jmp_rx + 5);
+
+    g_assert(x86_fits_s32(rel) && ((uintptr_t)disp & 3) == 0);
+    __atomic_store_n(disp, (int32_t)rel, __ATOMIC_RELAXED);
+}
+
+void x86_disas(FILE *f, const void *code_rx, size_t size);
+
+const TCGBackend tcg_backend_x86_64 = {
+    .name = "jit",
+    .emit_prologue = x86_emit_prologue,
+    .gen_code = x86_gen_code,
+    .exec = x86_exec,
+    .patch_jump = x86_patch_jump,
+    .disas = x86_disas,
+};
