@@ -397,9 +397,10 @@ static void dump_op(IRContext *s, FILE *f, const IROp *op)
     const IROpDef *def = &ir_op_defs[op->opc];
     unsigned nt = op->nb_oargs + op->nb_iargs;
     char buf[64];
+    /* Ops whose names already say their types get no suffix. */
     bool typed = !(def->flags & (IR_OPF_BB_END | IR_OPF_EXIT)) &&
                  op->opc != IR_OP_insn_start && op->opc != IR_OP_mb &&
-                 op->opc != IR_OP_call;
+                 op->opc != IR_OP_call && !strstr(def->name, "_i");
 
     if (op->opc == IR_OP_insn_start) {
         fprintf(f, " ----");

@@ -32,7 +32,8 @@ enum {
 
 typedef struct Liveness {
     IRContext *s;
-    uint8_t *state;        /* LS_* per temp */
+    uint8_t *state;        /* LS_* per global */
+    uint64_t *live;        /* normal temps: LS_LIVE as a bitset */
     uint64_t *label_live;  /* live-in of normal temps, per label */
     uint32_t words;        /* bitset words per label */
     uint32_t *label_pos;   /* op index of each set_label */
@@ -40,10 +41,28 @@ typedef struct Liveness {
     bool changed;          /* a label's live-in set grew */
 } Liveness;
 
-static bool is_normal(IRContext *s, IRTemp t)
+/* Liveness state of any temp (normal temps in the bitset). */
+static unsigned get_state(Liveness *l, IRTemp t)
 {
-    return s->temps[t].kind == IR_TEMP_NORMAL;
+    if (l->s->temps[t].kind == IR_TEMP_NORMAL) {
+        return (l->live[t / 64] >> (t % 64)) & 1 ? LS_LIVE : 0;
+    }
+    return l->state[t];
 }
+
+static void set_state(Liveness *l, IRTemp t, unsigned st)
+{
+    if (l->s->temps[t].kind == IR_TEMP_NORMAL) {
+        uint64_t bit = 1ull << (t % 64);
+        l->live[t / 64] = (st & LS_LIVE) ? l->live[t / 64] | bit
+                                         : l->live[t / 64] & ~bit;
+    } else {
+        l->state[t] = (uint8_t)st;
+    }
+}
+
+/* Every normal temp in a bitset joins the range at idx (at a BB edge). */
+static void range_add_set(Liveness *l, const uint64_t *set, uint32_t idx);
 
 static void range_add(Liveness *l, IRTemp t, uint32_t idx, bool at_bb)
 {
@@ -86,11 +105,20 @@ static void globals_need_mem(Liveness *l)
 
 static void normals_dead(Liveness *l)
 {
-    IRContext *s = l->s;
+    memset(l->live, 0, sizeof(uint64_t) * l->words);
+}
 
-    for (uint32_t t = s->nb_globals; t < s->nb_temps; t++) {
-        if (s->temps[t].kind == IR_TEMP_NORMAL) {
-            l->state[t] = 0;
+static void range_add_set(Liveness *l, const uint64_t *set, uint32_t idx)
+{
+    if (!l->write) {
+        return;
+    }
+    for (uint32_t w = 0; w < l->words; w++) {
+        uint64_t bits = set[w];
+        while (bits) {
+            IRTemp t = w * 64 + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            range_add(l, t, idx, true);
         }
     }
 }
@@ -101,36 +129,23 @@ static void normals_from_label(Liveness *l, IRLabel lab, uint32_t idx,
 {
     const uint64_t *set = label_set(l, lab);
 
-    if (!merge) {
-        normals_dead(l);
-    }
     for (uint32_t w = 0; w < l->words; w++) {
-        uint64_t bits = set[w];
-        while (bits) {
-            IRTemp t = w * 64 + __builtin_ctzll(bits);
-            bits &= bits - 1;
-            l->state[t] |= LS_LIVE;
-            range_add(l, t, idx, true);
-        }
+        l->live[w] = merge ? l->live[w] | set[w] : set[w];
     }
+    range_add_set(l, set, idx);
 }
 
 static void label_record(Liveness *l, IRLabel lab, uint32_t idx)
 {
-    IRContext *s = l->s;
     uint64_t *set = label_set(l, lab);
 
-    for (uint32_t t = s->nb_globals; t < s->nb_temps; t++) {
-        uint64_t bit = 1ull << (t % 64);
-        if (!is_normal(s, t) || !(l->state[t] & LS_LIVE)) {
-            continue;
-        }
-        range_add(l, t, idx, true);
-        if (!(set[t / 64] & bit)) {
-            set[t / 64] |= bit;
+    for (uint32_t w = 0; w < l->words; w++) {
+        if (l->live[w] & ~set[w]) {
+            set[w] |= l->live[w];
             l->changed = true;
         }
     }
+    range_add_set(l, l->live, idx);
 }
 
 static bool op_removable(IROp *op, const IROpDef *def)
@@ -148,7 +163,7 @@ static bool op_removable(IROp *op, const IROpDef *def)
 static bool outputs_dead(Liveness *l, IROp *op)
 {
     for (unsigned i = 0; i < op->nb_oargs; i++) {
-        if (l->state[op->args[i]] & (LS_LIVE | LS_MEM)) {
+        if (get_state(l, op->args[i]) & (LS_LIVE | LS_MEM)) {
             return false;
         }
     }
@@ -186,7 +201,7 @@ static void liveness_op(Liveness *l, uint32_t idx)
         IRTemp t = op->args[0];
         if (s->temps[t].kind == IR_TEMP_NORMAL ||
             s->temps[t].kind == IR_TEMP_GLOBAL) {
-            l->state[t] = 0;
+            set_state(l, t, 0);
         }
         return;
     }
@@ -222,13 +237,14 @@ static void liveness_op(Liveness *l, uint32_t idx)
     /* Outputs: dead if unread, synced if env needs them. */
     for (unsigned i = 0; i < nb_o; i++) {
         IRTemp t = op->args[i];
-        if (!(l->state[t] & LS_LIVE)) {
+        unsigned st = get_state(l, t);
+        if (!(st & LS_LIVE)) {
             life |= IR_LIFE_DEAD(i);
         }
-        if (s->temps[t].kind == IR_TEMP_GLOBAL && (l->state[t] & LS_MEM)) {
+        if (s->temps[t].kind == IR_TEMP_GLOBAL && (st & LS_MEM)) {
             life |= IR_LIFE_SYNC(i);
         }
-        l->state[t] = 0;
+        set_state(l, t, 0);
         range_add(l, t, idx, false);
     }
     if (op->opc == IR_OP_call) {
@@ -241,7 +257,7 @@ static void liveness_op(Liveness *l, uint32_t idx)
         IRTemp t = op->args[i];
         unsigned kind = s->temps[t].kind;
         if ((kind == IR_TEMP_NORMAL || kind == IR_TEMP_GLOBAL) &&
-            !(l->state[t] & LS_LIVE)) {
+            !(get_state(l, t) & LS_LIVE)) {
             life |= IR_LIFE_DEAD(i);
         }
     }
@@ -249,7 +265,7 @@ static void liveness_op(Liveness *l, uint32_t idx)
         IRTemp t = op->args[i];
         unsigned kind = s->temps[t].kind;
         if (kind == IR_TEMP_NORMAL || kind == IR_TEMP_GLOBAL) {
-            l->state[t] |= LS_LIVE;
+            set_state(l, t, get_state(l, t) | LS_LIVE);
         }
         range_add(l, t, idx, false);
     }
@@ -264,6 +280,7 @@ static void liveness_pass(Liveness *l)
 
     l->changed = false;
     memset(l->state, 0, s->nb_temps);
+    normals_dead(l);
     /* Whatever follows the TB reads globals from env. */
     globals_to_mem(l, false);
     if (l->write) {
@@ -309,6 +326,7 @@ void ir_liveness(IRContext *s)
 
     l.state = g_new0(uint8_t, s->nb_temps + 1);
     l.words = (s->nb_temps + 63) / 64;
+    l.live = g_new0(uint64_t, l.words + 1);
     l.label_live = g_new0(uint64_t, (size_t)l.words * (s->nb_labels + 1));
     l.label_pos = g_new(uint32_t, s->nb_labels + 1);
     memset(l.label_pos, 0xff, sizeof(uint32_t) * (s->nb_labels + 1));
@@ -326,6 +344,7 @@ void ir_liveness(IRContext *s)
     liveness_pass(&l);
 
     g_free(l.state);
+    g_free(l.live);
     g_free(l.label_live);
     g_free(l.label_pos);
 }

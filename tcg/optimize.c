@@ -1383,6 +1383,82 @@ static void count_label_refs(OptContext *ctx)
     }
 }
 
+/*
+ * One linear scan of reachability: code is live from the TB entry, after
+ * a label some live branch targets, and after a brcond; br, exit_tb and
+ * goto_ptr end it.  Returns true if a label became reachable behind the
+ * scan (a backward branch), which needs another scan.
+ */
+static bool scan_reachable(IRContext *s, bool *reached)
+{
+    bool live = true, again = false;
+
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        IROp *op = &s->ops[i];
+        IRLabel l;
+
+        if (op->opc == IR_OP_set_label) {
+            live = live || reached[op->args[0]];
+            continue;
+        }
+        if (!live) {
+            continue;
+        }
+        switch (op->opc) {
+        case IR_OP_br:
+        case IR_OP_brcond:
+            l = op->args[op->opc == IR_OP_br ? 0 : 3];
+            if (!reached[l]) {
+                reached[l] = true;
+                /* A label already passed while dead needs a rescan. */
+                for (uint32_t j = 0; j < i && !again; j++) {
+                    again = s->ops[j].opc == IR_OP_set_label &&
+                            s->ops[j].args[0] == l;
+                }
+            }
+            live = op->opc == IR_OP_brcond;
+            break;
+        case IR_OP_exit_tb:
+        case IR_OP_goto_ptr:
+            live = false;
+            break;
+        default:
+            break;
+        }
+    }
+    return again;
+}
+
+/*
+ * Rule 10 across labels: a block no live path reaches (for example a
+ * loop left behind when the branch into it folded away) is removed
+ * whole, so no later pass sees a read of a temp whose write was removed.
+ */
+static void remove_unreachable(IRContext *s)
+{
+    g_autofree bool *reached = g_new0(bool, s->nb_labels + 1);
+    bool live = true;
+
+    while (scan_reachable(s, reached)) {
+        /* iterate to the fixpoint */
+    }
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        IROp *op = &s->ops[i];
+
+        if (op->opc == IR_OP_set_label) {
+            live = live || reached[op->args[0]];
+        }
+        if (!live && op->opc != IR_OP_insn_start) {
+            ir_op_remove(s, i);
+            continue;
+        }
+        if (op->opc == IR_OP_br || op->opc == IR_OP_exit_tb ||
+            op->opc == IR_OP_goto_ptr) {
+            live = false;
+        }
+    }
+}
+
 void ir_optimize(IRContext *s)
 {
     OptContext ctx = {
@@ -1398,6 +1474,7 @@ void ir_optimize(IRContext *s)
     for (ctx.idx = 0; ctx.idx < s->nb_ops; ctx.idx++) {
         optimize_op(&ctx);
     }
+    remove_unreachable(s);
     g_free(ctx.label_refs);
     g_free(ctx.temps);
 }

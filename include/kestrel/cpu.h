@@ -61,8 +61,12 @@ typedef struct TLBFast {
 
 struct CPUState;
 
-/* The part of the CPU that sits right before env. */
-typedef struct CPUNegState {
+/*
+ * The part of the CPU that sits right before env.  16-byte aligned so
+ * that an env of alignment up to 16 follows it with no padding; check
+ * with CPU_LAYOUT_ASSERT.
+ */
+typedef struct __attribute__((aligned(16))) CPUNegState {
     TLBFast tlb[IR_NB_MMU_MODES]; /* indexed by MMU index */
     struct CPUState *cpu;         /* back pointer, for helpers */
     int32_t exit_request;         /* nonzero: leave at the next TB entry */
@@ -74,6 +78,15 @@ _Static_assert(sizeof(CPUNegState) % 16 == 0, "env stays aligned");
 /* Offset of a CPUNegState field from env (negative). */
 #define CPU_NEG_OFFSET(field) \
     ((int32_t)offsetof(CPUNegState, field) - (int32_t)sizeof(CPUNegState))
+
+/*
+ * Generated code finds neg at env - sizeof(CPUNegState): a frontend's CPU
+ * type must have env start exactly where neg ends.
+ */
+#define CPU_LAYOUT_ASSERT(type)                                        \
+    _Static_assert(offsetof(type, env) ==                              \
+                       offsetof(type, neg) + sizeof(CPUNegState),      \
+                   #type ": env must follow neg with no padding")
 
 static inline CPUNegState *env_neg(void *env)
 {
@@ -159,14 +172,19 @@ typedef struct CPUState {
 
 /* tcg/cpu-exec.c */
 
-/* Bind the common parts; ops->... must outlive the CPU. */
+/* Bind the common parts; ops must outlive the CPU.  cpu_index is given
+ * in creation order (a board may overwrite it). */
 void cpu_init_common(CPUState *cpu, CPUNegState *neg, void *env,
                      const CPUArchOps *ops);
 void cpu_destroy_common(CPUState *cpu);
 
 /*
  * Run guest code until an exception or exit: returns the exception
- * index (a guest exception the caller delivers, or an EXCP_* value).
+ * index (a guest exception the caller delivers, or an EXCP_* value) and
+ * resets cpu->exception_index to EXCP_NONE.  Pending interrupts are
+ * offered to ops->exec_interrupt before exit_request is checked; a
+ * halted CPU with no pending interrupt_request returns EXCP_HLT, and any
+ * pending line wakes it.
  */
 int cpu_exec(CPUState *cpu);
 

@@ -415,7 +415,18 @@ typedef struct IRContext {
     uint32_t gen_insn_end_off[IR_MAX_INSNS]; /* host offset after insn i */
     uint64_t gen_insn_data[IR_MAX_INSNS][IR_INSN_START_WORDS];
 
-    /* Slow paths for IR_MEM_SOFTMMU (set by softmmu / tests). */
+    /*
+     * Slow paths for IR_MEM_SOFTMMU (set by softmmu / tests), also called
+     * in IR_MEM_DIRECT mode for an access that fails its required
+     * alignment, when set (there they must raise the guest's alignment
+     * fault; what happens if they return is unspecified).  They see the whole access: ld_slow returns
+     * the final value (byte-swapped per MO_BSWAP, then sign- or
+     * zero-extended); st_slow gets the register value and swaps itself;
+     * ld128_slow fills out[0] = low, out[1] = high of the converted
+     * 16 bytes (for MO_BE, low is bytes 8..15 swapped).  retaddr lies
+     * inside the host code of the accessing instruction; any of them
+     * may raise a guest exception (cpu_loop_exit_restore).
+     */
     uint64_t (*ld_slow)(void *env, uint64_t addr, MemOpIdx oi,
                         uintptr_t retaddr);
     void (*st_slow)(void *env, uint64_t addr, uint64_t val, MemOpIdx oi,

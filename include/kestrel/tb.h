@@ -85,7 +85,11 @@ typedef struct TCGOptions {
 bool tcg_init(const TCGOptions *opts, GError **errp);
 /* Name of the active backend. */
 const char *tcg_backend_name(void);
-/* The IR context TB translation uses (for frontends' global setup). */
+/*
+ * The IR context TB translation uses (for frontends' global setup).  It
+ * takes the TB lock: never call it from CPUArchOps callbacks, which run
+ * with that lock held; keep the pointer instead.
+ */
 IRContext *tcg_ir_context(void);
 const TBCacheStats *tcg_stats(void);
 /*

@@ -157,7 +157,8 @@
     X(QLD128_D, 10, "rrriq")                                            \
     X(QLD128_M, 10, "rrriq")                                            \
     X(QST128_D, 10, "rrriq")                                            \
-    X(QST128_M, 10, "rrriq")
+    X(QST128_M, 10, "rrriq")                                            \
+    X(QALIGN, 8, "riq")
 
 typedef enum BCOp {
 #define BC_ENUM(name, len, layout) BC_##name,

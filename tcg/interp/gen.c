@@ -479,6 +479,21 @@ static void gen_ld_st(Gen *g, const IROp *op, bool store)
     }
 }
 
+/* The slow-path hook for a guest memory op, as an integer. */
+static uintptr_t slow_fn(IRContext *s, unsigned opc)
+{
+    switch (opc) {
+    case IR_OP_qemu_ld:
+        return (uintptr_t)s->ld_slow;
+    case IR_OP_qemu_st:
+        return (uintptr_t)s->st_slow;
+    case IR_OP_qemu_ld128:
+        return (uintptr_t)s->ld128_slow;
+    default:
+        return (uintptr_t)s->st128_slow;
+    }
+}
+
 /*
  * Guest memory ops: the values, the address, the MemOpIdx, and what the
  * access mode needs (guest_base, or the slow path for this kind of op).
@@ -514,6 +529,14 @@ static void gen_qemu(Gen *g, const IROp *op)
         bc = direct ? BC_QST128_D : BC_QST128_M;
         extra = direct ? s->guest_base : (uintptr_t)s->st128_slow;
         break;
+    }
+    if (direct && memop_align_bits(get_memop(op->args[nv + 1])) &&
+        slow_fn(s, op->opc)) {
+        /* ir.h: a misaligned direct access goes to the (raising) hook. */
+        emit16(g, BC_QALIGN);
+        emit16(g, sl[nv]);
+        emit32(g, (uint32_t)op->args[nv + 1] | (uint32_t)op->opc << 24);
+        emit64(g, slow_fn(s, op->opc));
     }
     emit16(g, bc);
     for (unsigned i = 0; i <= nv; i++) {

@@ -391,6 +391,33 @@ typedef void (*St128SlowFn)(void *env, uint64_t addr, uint64_t lo,
  * and returns the value in its low bytes; extending it here as well
  * makes the result right whether it zero- or sign-extended.
  */
+/*
+ * A misaligned access in IR_MEM_DIRECT mode: hand it to the slow-path
+ * hook, which raises the guest's alignment fault (ir.h).  Should a hook
+ * return, the access proceeds directly.
+ */
+static void qalign_fault(void *env, uint64_t addr, MemOpIdx oi,
+                         unsigned opc, uintptr_t fn, const uint16_t *pc)
+{
+    uint64_t out[2];
+
+    tcg_interp_pc = (uintptr_t)pc;
+    switch (opc) {
+    case IR_OP_qemu_ld:
+        ((LdSlowFn)fn)(env, addr, oi, (uintptr_t)pc);
+        break;
+    case IR_OP_qemu_st:
+        ((StSlowFn)fn)(env, addr, 0, oi, (uintptr_t)pc);
+        break;
+    case IR_OP_qemu_ld128:
+        ((Ld128SlowFn)fn)(env, addr, oi, (uintptr_t)pc, out);
+        break;
+    default:
+        ((St128SlowFn)fn)(env, addr, 0, 0, oi, (uintptr_t)pc);
+        break;
+    }
+}
+
 static uint64_t qld_mmu(void *env, uint64_t addr, const uint16_t *pc)
 {
     MemOpIdx oi = (MemOpIdx)rd_i32(pc + 3);
@@ -896,6 +923,18 @@ static uintptr_t interp_exec(void *env, const void *tc_rx)
      * Guest memory.  tcg_interp_pc is set first: a helper, a slow path
      * or (user mode) a SIGSEGV handler uses it to find the insn.
      */
+    CASE(QALIGN)
+    {
+        /* oi in the low 24 bits, the IR opcode of the access above. */
+        uint32_t w = (uint32_t)rd_i32(pc + 2);
+        MemOpIdx oi = w & 0xffffff;
+        uint64_t amask = (1ull << memop_align_bits(get_memop(oi))) - 1;
+
+        if (R(1) & amask) {
+            qalign_fault(env, R(1), oi, w >> 24, rd_ptr(pc + 4), pc);
+        }
+        DONE(QALIGN);
+    }
     CASE(QLD_D_32)
     {
         tcg_interp_pc = (uintptr_t)pc;

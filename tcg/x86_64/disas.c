@@ -5,7 +5,7 @@
 
 #include <capstone/capstone.h>
 
-void x86_disas(FILE *f, const void *code_rx, size_t size);
+#include "x86_64/lower.h"
 
 void x86_disas(FILE *f, const void *code_rx, size_t size)
 {

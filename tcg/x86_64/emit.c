@@ -85,7 +85,7 @@ void x86_op_rr(IRContext *s, uint32_t opc, int reg, int rm)
     x86_byte(s, 0xc0 | ((reg & 7) << 3) | (rm & 7));
 }
 
-void x86_op_mem(IRContext *s, uint32_t opc, int reg, int base, int index,
+void x86_op_rm(IRContext *s, uint32_t opc, int reg, int base, int index,
                 int shift, int32_t disp)
 {
     int mod;
@@ -197,7 +197,7 @@ void x86_alu_ri(IRContext *s, X86Alu op, bool w64, int dst, int32_t imm)
 void x86_alu_rm(IRContext *s, X86Alu op, bool w64, int dst, int base,
                 int32_t disp)
 {
-    x86_op_mem(s, XOP_ALU_R_RM(op) | w(w64), dst, base, -1, 0, disp);
+    x86_op_rm(s, XOP_ALU_R_RM(op) | w(w64), dst, base, -1, 0, disp);
 }
 
 void x86_shift_ri(IRContext *s, X86Shift op, bool w64, int dst, int count)
@@ -223,7 +223,7 @@ void x86_grp3(IRContext *s, int ext, bool w64, int rm)
 void x86_lea(IRContext *s, bool w64, int dst, int base, int index,
              int shift, int32_t disp)
 {
-    x86_op_mem(s, XOP_LEA | w(w64), dst, base, index, shift, disp);
+    x86_op_rm(s, XOP_LEA | w(w64), dst, base, index, shift, disp);
 }
 
 void x86_test_rr(IRContext *s, bool w64, int a, int b)
@@ -278,7 +278,7 @@ void x86_store(IRContext *s, unsigned size, int src, int base, int index,
         XOP_MOVB_RM_R, XOP_MOV_RM_R | XO_66, XOP_MOV_RM_R,
         XOP_MOV_RM_R | XO_W,
     };
-    x86_op_mem(s, opc[size], src, base, index, 0, disp);
+    x86_op_rm(s, opc[size], src, base, index, 0, disp);
 }
 
 void x86_store_imm(IRContext *s, unsigned size, int32_t imm, int base,
@@ -286,15 +286,15 @@ void x86_store_imm(IRContext *s, unsigned size, int32_t imm, int base,
 {
     switch (size) {
     case 0:
-        x86_op_mem(s, XOP_MOVB_RM_IMM, 0, base, -1, 0, disp);
+        x86_op_rm(s, XOP_MOVB_RM_IMM, 0, base, -1, 0, disp);
         x86_byte(s, (uint8_t)imm);
         break;
     case 1:
-        x86_op_mem(s, XOP_MOV_RM_IMM | XO_66, 0, base, -1, 0, disp);
+        x86_op_rm(s, XOP_MOV_RM_IMM | XO_66, 0, base, -1, 0, disp);
         x86_u16(s, (uint16_t)imm);
         break;
     default:
-        x86_op_mem(s, XOP_MOV_RM_IMM | (size == 3 ? XO_W : 0), 0, base, -1,
+        x86_op_rm(s, XOP_MOV_RM_IMM | (size == 3 ? XO_W : 0), 0, base, -1,
                    0, disp);
         x86_u32(s, (uint32_t)imm);
         break;
@@ -303,12 +303,12 @@ void x86_store_imm(IRContext *s, unsigned size, int32_t imm, int base,
 
 void x86_load64(IRContext *s, int dst, int base, int32_t disp)
 {
-    x86_op_mem(s, XOP_MOV_R_RM | XO_W, dst, base, -1, 0, disp);
+    x86_op_rm(s, XOP_MOV_R_RM | XO_W, dst, base, -1, 0, disp);
 }
 
 void x86_load32(IRContext *s, int dst, int base, int32_t disp)
 {
-    x86_op_mem(s, XOP_MOV_R_RM, dst, base, -1, 0, disp);
+    x86_op_rm(s, XOP_MOV_R_RM, dst, base, -1, 0, disp);
 }
 
 void x86_push(IRContext *s, int reg)

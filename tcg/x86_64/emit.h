@@ -9,7 +9,7 @@
  * form (reg-reg, reg-mem, VEX) covers the whole table:
  *
  *     x86_op_rr(s, XOP_ALU_RM_R(XA_ADD) | XO_W, X_RAX, X_RBX); // add rbx,rax
- *     x86_op_mem(s, XOP_MOV_R_RM | XO_W, X_RAX, X_RBP, -1, 0, 16);
+ *     x86_op_rm(s, XOP_MOV_R_RM | XO_W, X_RAX, X_RBP, -1, 0, 16);
  *                                              // mov rax,[rbp+16]
  */
 #ifndef KESTREL_TCG_X86_64_EMIT_H
@@ -54,7 +54,7 @@ typedef enum X86Shift {
     XS_ROL = 0, XS_ROR = 1, XS_SHL = 4, XS_SHR = 5, XS_SAR = 7,
 } X86Shift;
 
-/* Opcodes used with x86_op_rr / x86_op_mem. */
+/* Opcodes used with x86_op_rr / x86_op_rm. */
 #define XOP_ALU_RM_R(a) (0x01 + ((a) << 3))  /* alu r/m, r */
 #define XOP_ALU_R_RM(a) (0x03 + ((a) << 3))  /* alu r, r/m */
 #define XOP_MOV_RM_R 0x89
@@ -116,7 +116,7 @@ void x86_op_rr(IRContext *s, uint32_t opc, int reg, int rm);
  * opc reg, [base + index << shift + disp].  base -1: no base (absolute
  * disp32); index -1: no index.  For opcodes with a /n, reg is n.
  */
-void x86_op_mem(IRContext *s, uint32_t opc, int reg, int base, int index,
+void x86_op_rm(IRContext *s, uint32_t opc, int reg, int base, int index,
                 int shift, int32_t disp);
 /* opc reg, [rip + target] where target is an executable address. */
 void x86_op_rip(IRContext *s, uint32_t opc, int reg, uintptr_t target_rx);

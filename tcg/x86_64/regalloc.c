@@ -49,7 +49,7 @@ static void ra_slot(RegAlloc *ra, IRTemp t)
         return;
     }
     for (unsigned k = 0; k < RA_MAX_SLOTS; k++) {
-        if (ra->slot_end[k] < (int64_t)ts->live_start || k < 2) {
+        if (ra->slot_end[k] < (int64_t)ts->live_start) {
             ra->slot_end[k] = ts->live_end;
             ts->spill_offset = FRAME_SPILL + 8 * k;
             ts->mem_allocated = true;

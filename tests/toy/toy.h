@@ -223,6 +223,7 @@ typedef struct ToyCPU {
     TLBEntry tlb[TOY_TLB_SIZE]; /* MMU index 0 */
     TLBEntry tlb_dummy;       /* the other MMU indexes: always invalid */
 } ToyCPU;
+CPU_LAYOUT_ASSERT(ToyCPU);
 
 /* Generated code reaches the TLB at env - sizeof(CPUNegState). */
 _Static_assert(offsetof(ToyCPU, env) ==

@@ -955,7 +955,7 @@ static void test_call_forgets(void **state)
 /* ------------------------------------------------------------------ */
 /* (b) random programs                                                 */
 
-#define NB_PROGRAMS 2000
+#define NB_PROGRAMS 4000
 #define NB_RSLOTS 12        /* globals r0..r11, w0..w11 used as operands */
 #define NB_TEMPS 12         /* temps per type */
 #define OUT_BASE 24         /* live temps are copied to r24.., w24.. */
