@@ -175,25 +175,19 @@ static int64_t do_fork(CPUARMState *env, uint64_t flags, uint64_t newsp,
         return -EINVAL;
     }
     fflush(NULL);
+    /* Lock order: mmap_lock, then the TB lock (see tcg_fork_prepare). */
     mmap_lock();
+    tcg_fork_prepare();
     pid = fork();
-    mmap_unlock();
-    if (pid < 0) {
-        return -errno;
-    }
     if (pid == 0) {
         g_autoptr(GError) err = NULL;
 
-        /*
-         * The code buffer is a shared memfd (two views for W^X): parent
-         * and child must not keep translating into the same one.  Take
-         * a fresh buffer; this also drops every TB, and with them the
-         * write protection of code pages.
-         */
-        if (!tcg_init(&user_opts.tcg, &err)) {
+        /* Fresh TB lock and a code buffer of the child's own. */
+        if (!tcg_fork_child(&user_opts.tcg, &err)) {
             fprintf(stderr, "kestrel-aarch64: fork: %s\n", err->message);
             _exit(127);
         }
+        mmap_unlock();
         ts->tid = getpid();
         thread_count = 1;
         if (newsp) {
@@ -209,6 +203,11 @@ static int64_t do_fork(CPUARMState *env, uint64_t flags, uint64_t newsp,
             ts->clear_child_tid = ctid;
         }
         return 0;
+    }
+    tcg_fork_parent();
+    mmap_unlock();
+    if (pid < 0) {
+        return -errno;
     }
     if (flags & CLONE_PARENT_SETTID) {
         copy_to_user(ptid, &pid, sizeof(pid));

@@ -112,21 +112,25 @@ G_NORETURN void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr)
 /* ------------------------------------------------------------------ */
 /* Finding the next TB                                                 */
 
-uint32_t tb_cpu_cflags(void)
-{
-    return tb_ctx.no_chain || log_enabled(LOG_NOCHAIN) ? CF_NO_CHAIN : 0;
-}
-
-static TranslationBlock *jmp_cache_get(CPUState *cpu, uint64_t pc,
-                                       uint64_t cs_base, uint32_t flags,
-                                       uint32_t cflags)
+/*
+ * The entry for pc, if it holds a TB for this key.  e->pc is written only
+ * by this vCPU's thread, before e->tb, so a matching pc means e->tb (if
+ * not cleared since) was stored for this pc: tb->pc needs no compare.
+ */
+static inline TranslationBlock *jmp_cache_get(CPUState *cpu, uint64_t pc,
+                                              uint64_t cs_base,
+                                              uint32_t flags,
+                                              uint32_t cflags)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(pc)];
-    TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
+    TranslationBlock *tb;
 
+    if (e->pc != pc) {
+        return NULL;
+    }
+    tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
     /* cflags compare also rejects a TB invalidated since (CF_INVALID). */
-    if (tb && tb->pc == pc && tb->cs_base == cs_base &&
-        tb->flags == flags &&
+    if (tb && tb->cs_base == cs_base && tb->flags == flags &&
         __atomic_load_n(&tb->cflags, __ATOMIC_ACQUIRE) == cflags) {
         return tb;
     }
@@ -150,15 +154,14 @@ static TranslationBlock *tb_find(CPUState *cpu)
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
     tb = jmp_cache_get(cpu, pc, cs_base, flags, cflags);
     if (!tb) {
-        tb = tb_lookup(cpu, pc, cs_base, flags, cflags);
-        if (!tb) {
-            tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
-        }
+        /* One locked hash lookup, translating on a miss. */
+        tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
         jmp_cache_set(cpu, tb);
     }
     return tb;
 }
 
+/* Hot: every indirect branch of the guest goes through here. */
 const void *helper_lookup_tb_ptr(void *env)
 {
     CPUState *cpu = env_cpu(env);
@@ -168,11 +171,13 @@ const void *helper_lookup_tb_ptr(void *env)
 
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
     tb = jmp_cache_get(cpu, pc, cs_base, flags, tb_cpu_cflags());
-    if (!tb) {
+    if (G_UNLIKELY(!tb)) {
         return tb_ctx.epilogue_rx;
     }
-    log_mask(LOG_EXEC, "Trace cpu=%d tb=%p pc=0x%" PRIx64 " (lookup)\n",
-             cpu->cpu_index, (void *)tb, pc);
+    if (G_UNLIKELY(log_enabled(LOG_EXEC))) {
+        log_printf("Trace cpu=%d tb=%p pc=0x%" PRIx64 " (lookup)\n",
+                   cpu->cpu_index, (void *)tb, pc);
+    }
     return tb->tc_ptr;
 }
 

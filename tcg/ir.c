@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kestrel/ir.h"
+#include "ir-eval.h"
 
 const IROpDef ir_op_defs[IR_OP_COUNT] = {
 #define IR_DEF_TABLE(n, o, i, c, f) [IR_OP_##n] = { #n, o, i, c, f },
@@ -58,45 +59,7 @@ IRCond ir_cond_swap(IRCond c)
 
 bool ir_cond_eval(IRCond c, IRType t, uint64_t a, uint64_t b)
 {
-    int64_t sa, sb;
-
-    if (t == IR_I32) {
-        a = (uint32_t)a;
-        b = (uint32_t)b;
-        sa = (int32_t)a;
-        sb = (int32_t)b;
-    } else {
-        sa = (int64_t)a;
-        sb = (int64_t)b;
-    }
-    switch (c) {
-    case IR_COND_NEVER:
-        return false;
-    case IR_COND_ALWAYS:
-        return true;
-    case IR_COND_EQ:
-        return a == b;
-    case IR_COND_NE:
-        return a != b;
-    case IR_COND_LT:
-        return sa < sb;
-    case IR_COND_GE:
-        return sa >= sb;
-    case IR_COND_LE:
-        return sa <= sb;
-    case IR_COND_GT:
-        return sa > sb;
-    case IR_COND_LTU:
-        return a < b;
-    case IR_COND_GEU:
-        return a >= b;
-    case IR_COND_LEU:
-        return a <= b;
-    case IR_COND_GTU:
-        return a > b;
-    default:
-        g_assert_not_reached();
-    }
+    return ir_eval_cond(c, t == IR_I32 ? 32 : 64, a, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -118,13 +81,14 @@ static IRTemp temp_alloc(IRContext *s, IRType type, IRTempKind kind)
     return s->nb_temps++;
 }
 
+#define IR_CONST_TAB_MIN 256
+
 void ir_context_init(IRContext *s)
 {
     memset(s, 0, sizeof(*s));
-    for (int i = 0; i < IR_TYPE_COUNT; i++) {
-        s->const_cache[i] = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-                                                  g_free, NULL);
-    }
+    s->const_tab = g_new0(IRConstEntry, IR_CONST_TAB_MIN);
+    s->const_mask = IR_CONST_TAB_MIN - 1;
+    s->const_stamp = 2;
     s->env = temp_alloc(s, IR_I64, IR_TEMP_FIXED);
     s->temps[s->env].name = "env";
     s->nb_globals = s->nb_temps;
@@ -134,9 +98,10 @@ void ir_context_init(IRContext *s)
 
 void ir_context_destroy(IRContext *s)
 {
-    for (int i = 0; i < IR_TYPE_COUNT; i++) {
-        g_hash_table_destroy(s->const_cache[i]);
+    for (unsigned i = 0; i < IR_SCRATCH_COUNT; i++) {
+        g_free(s->scratch[i].ptr);
     }
+    g_free(s->const_tab);
     g_free(s->temps);
     g_free(s->ops);
     memset(s, 0, sizeof(*s));
@@ -148,8 +113,12 @@ void ir_context_reset(IRContext *s)
     s->nb_ops = 0;
     s->nb_labels = 0;
     s->nb_insns = 0;
-    for (int i = 0; i < IR_TYPE_COUNT; i++) {
-        g_hash_table_remove_all(s->const_cache[i]);
+    /* Forget every constant at once; on wrap-around, for real. */
+    s->const_count = 0;
+    s->const_stamp += 2;
+    if (s->const_stamp == 0) {
+        memset(s->const_tab, 0, (s->const_mask + 1) * sizeof(IRConstEntry));
+        s->const_stamp = 2;
     }
     /* Per-TB allocator state of globals must not leak into the next TB. */
     for (uint32_t i = 0; i < s->nb_globals; i++) {
@@ -160,6 +129,41 @@ void ir_context_reset(IRContext *s)
         t->mem_allocated = false;
         t->spill_offset = 0;
         t->opt_state = 0;
+    }
+}
+
+void *ir_scratch_grow(IRContext *s, unsigned slot, size_t bytes)
+{
+    IRScratch *b = &s->scratch[slot];
+    size_t size = MAX(bytes, MAX(b->size * 2, 256));
+
+    g_assert(slot < IR_SCRATCH_COUNT);
+    b->ptr = g_realloc(b->ptr, size);
+    b->size = size;
+    return b->ptr;
+}
+
+void *ir_scratch0(IRContext *s, unsigned slot, size_t bytes)
+{
+    void *p = ir_scratch(s, slot, bytes);
+
+    memset(p, 0, bytes);
+    return p;
+}
+
+uintptr_t ir_mem_slow_fn(const IRContext *s, IROpcode opc)
+{
+    switch (opc) {
+    case IR_OP_qemu_ld:
+        return (uintptr_t)s->ld_slow;
+    case IR_OP_qemu_st:
+        return (uintptr_t)s->st_slow;
+    case IR_OP_qemu_ld128:
+        return (uintptr_t)s->ld128_slow;
+    case IR_OP_qemu_st128:
+        return (uintptr_t)s->st128_slow;
+    default:
+        g_assert_not_reached();
     }
 }
 
@@ -182,25 +186,60 @@ IRTemp ir_temp_new(IRContext *s, IRType type)
     return temp_alloc(s, type, IR_TEMP_NORMAL);
 }
 
+static inline uint32_t const_hash(int64_t v, IRType type)
+{
+    uint64_t h = ((uint64_t)v ^ type) * 0x9e3779b97f4a7c15ull;
+
+    return (uint32_t)(h >> 32);
+}
+
+/* Double the constant table, keeping this TB's entries. */
+static void const_tab_grow(IRContext *s)
+{
+    uint32_t old_n = s->const_mask + 1, n = old_n * 2;
+    IRConstEntry *old = s->const_tab;
+
+    s->const_tab = g_new0(IRConstEntry, n);
+    s->const_mask = n - 1;
+    for (uint32_t i = 0; i < old_n; i++) {
+        IRConstEntry *e = &old[i];
+        uint32_t h;
+
+        if ((e->stamp & ~1u) != s->const_stamp) {
+            continue;
+        }
+        h = const_hash(e->val, e->stamp & 1) & s->const_mask;
+        while (s->const_tab[h].stamp & ~1u) {
+            h = (h + 1) & s->const_mask;
+        }
+        s->const_tab[h] = *e;
+    }
+    g_free(old);
+}
+
 IRTemp ir_const(IRContext *s, IRType type, int64_t v)
 {
-    GHashTable *h = s->const_cache[type];
+    uint32_t stamp = s->const_stamp | type;
+    uint32_t h;
     IRTemp t;
-    int64_t *key;
 
     if (type == IR_I32) {
         v = (int32_t)v;
     }
-    t = GPOINTER_TO_UINT(g_hash_table_lookup(h, &v));
-    if (t) {
-        return t - 1;
+    /* Linear probing; at most half full, so a free entry ends the run. */
+    for (h = const_hash(v, type) & s->const_mask;
+         (s->const_tab[h].stamp & ~1u) == s->const_stamp;
+         h = (h + 1) & s->const_mask) {
+        if (s->const_tab[h].stamp == stamp && s->const_tab[h].val == v) {
+            return s->const_tab[h].temp;
+        }
     }
     t = temp_alloc(s, type, IR_TEMP_CONST);
     s->temps[t].val = v;
-    /* Temps move when the array grows, so the key is a private copy. */
-    key = g_new(int64_t, 1);
-    *key = v;
-    g_hash_table_insert(h, key, GUINT_TO_POINTER(t + 1));
+    s->const_tab[h] = (IRConstEntry){ .val = v, .temp = t, .stamp = stamp };
+    if (++s->const_count * 2 > s->const_mask + 1) {
+        const_tab_grow(s);
+    }
     return t;
 }
 
@@ -638,8 +677,8 @@ bool ir_verify(IRContext *s, GError **errp)
     Verify v = { .s = s, .errp = errp };
     bool ok = true;
 
-    v.defined = g_new0(uint8_t, s->nb_temps);
-    v.label_set = g_new0(uint8_t, s->nb_labels + 1);
+    v.defined = ir_scratch0(s, IR_SCRATCH_VERIFY_DEFINED, s->nb_temps);
+    v.label_set = ir_scratch0(s, IR_SCRATCH_VERIFY_LABELS, s->nb_labels + 1);
     for (v.idx = 0; v.idx < s->nb_ops && ok; v.idx++) {
         ok = verify_op(&v, &s->ops[v.idx]);
     }
@@ -662,7 +701,5 @@ bool ir_verify(IRContext *s, GError **errp)
             }
         }
     }
-    g_free(v.defined);
-    g_free(v.label_set);
     return ok;
 }

@@ -32,7 +32,9 @@ enum {
 
 typedef struct Liveness {
     IRContext *s;
-    uint8_t *state;        /* LS_* per global */
+    uint8_t *state;        /* LS_* per global (index: temp) */
+    IRTemp *globals;       /* the globals this TB reads or writes */
+    uint32_t nb_used;
     uint64_t *live;        /* normal temps: LS_LIVE as a bitset */
     uint64_t *label_live;  /* live-in of normal temps, per label */
     uint32_t words;        /* bitset words per label */
@@ -87,13 +89,15 @@ static uint64_t *label_set(Liveness *l, IRLabel lab)
     return &l->label_live[(size_t)lab * l->words];
 }
 
-/* Globals at a BB end or exit: read back from env afterwards. */
+/*
+ * Globals at a BB end or exit: read back from env afterwards.  Only the
+ * globals the TB uses have a state anybody reads.
+ */
 static void globals_to_mem(Liveness *l, bool keep_live)
 {
-    for (uint32_t t = 1; t < l->s->nb_globals; t++) {
-        if (l->s->temps[t].kind != IR_TEMP_GLOBAL) {
-            continue;
-        }
+    for (uint32_t i = 0; i < l->nb_used; i++) {
+        IRTemp t = l->globals[i];
+
         l->state[t] = LS_MEM | (keep_live ? (l->state[t] & LS_LIVE) : 0);
     }
 }
@@ -279,7 +283,8 @@ static void liveness_pass(Liveness *l)
     IRContext *s = l->s;
 
     l->changed = false;
-    memset(l->state, 0, s->nb_temps);
+    /* Normal temps live in the bitset; constants are never outputs. */
+    memset(l->state, 0, s->nb_globals);
     normals_dead(l);
     /* Whatever follows the TB reads globals from env. */
     globals_to_mem(l, false);
@@ -320,16 +325,49 @@ static bool has_back_edge(Liveness *l)
     return false;
 }
 
+/* The globals some op of the TB reads or writes, each once. */
+static void collect_globals(Liveness *l)
+{
+    IRContext *s = l->s;
+    uint8_t *seen = ir_scratch0(s, IR_SCRATCH_LIVE_STATE, s->nb_temps + 1);
+
+    l->globals = ir_scratch(s, IR_SCRATCH_LIVE_GLOBALS,
+                            sizeof(IRTemp) * (s->nb_globals + 1));
+    l->nb_used = 0;
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        const IROp *op = &s->ops[i];
+        unsigned n = op->nb_oargs + op->nb_iargs;
+
+        if (op->opc == IR_OP_insn_start) {
+            continue;   /* constant words only */
+        }
+        for (unsigned k = 0; k < n; k++) {
+            IRTemp t = op->args[k];
+
+            if (t < s->nb_globals && !seen[t] &&
+                s->temps[t].kind == IR_TEMP_GLOBAL) {
+                seen[t] = 1;
+                l->globals[l->nb_used++] = t;
+            }
+        }
+    }
+    l->state = seen;    /* liveness_pass clears it */
+}
+
 void ir_liveness(IRContext *s)
 {
     Liveness l = { .s = s };
+    size_t nlab = s->nb_labels + 1;
 
-    l.state = g_new0(uint8_t, s->nb_temps + 1);
     l.words = (s->nb_temps + 63) / 64;
-    l.live = g_new0(uint64_t, l.words + 1);
-    l.label_live = g_new0(uint64_t, (size_t)l.words * (s->nb_labels + 1));
-    l.label_pos = g_new(uint32_t, s->nb_labels + 1);
-    memset(l.label_pos, 0xff, sizeof(uint32_t) * (s->nb_labels + 1));
+    collect_globals(&l);
+    l.live = ir_scratch0(s, IR_SCRATCH_LIVE_BITS,
+                         sizeof(uint64_t) * (l.words + 1));
+    l.label_live = ir_scratch0(s, IR_SCRATCH_LIVE_LABELS,
+                               sizeof(uint64_t) * l.words * nlab);
+    l.label_pos = ir_scratch(s, IR_SCRATCH_LIVE_LABEL_POS,
+                             sizeof(uint32_t) * nlab);
+    memset(l.label_pos, 0xff, sizeof(uint32_t) * nlab);
 
     /*
      * With only forward branches every label is seen (backwards) before
@@ -342,9 +380,4 @@ void ir_liveness(IRContext *s)
     }
     l.write = true;
     liveness_pass(&l);
-
-    g_free(l.state);
-    g_free(l.live);
-    g_free(l.label_live);
-    g_free(l.label_pos);
 }

@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "kestrel/ir.h"
+#include "ir-eval.h"
 
 typedef struct OptTemp {
     uint32_t gen;       /* the fields below hold only if gen matches */
@@ -98,35 +99,15 @@ static uint64_t low_mask(unsigned len)
     return len >= 64 ? UINT64_MAX : (UINT64_C(1) << len) - 1;
 }
 
-/* Sign-extend the low `bits` bits of v to 64 bits. */
 static uint64_t sext(uint64_t v, unsigned bits)
 {
-    unsigned sh = 64 - bits;
-
-    if (bits >= 64) {
-        return v;
-    }
-    return (uint64_t)((int64_t)(v << sh) >> sh);
+    return ir_eval_sext(v, bits);
 }
 
 /* Every bit at or below the highest set bit of m. */
 static uint64_t smear_right(uint64_t m)
 {
     return m ? low_mask(64 - __builtin_clzll(m)) : 0;
-}
-
-static uint64_t rotl_w(uint64_t v, unsigned c, unsigned w)
-{
-    c &= w - 1;
-    if (c == 0) {
-        return v;
-    }
-    return ((v << c) | (v >> (w - c))) & low_mask(w);
-}
-
-static uint64_t bswap16_val(uint64_t v)
-{
-    return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 }
 
 /* ------------------------------------------------------------------ */
@@ -382,21 +363,15 @@ static bool fold_masks(OptContext *ctx, IROp *op, uint64_t z)
 
 static uint64_t eval_div(IROpcode opc, unsigned w, uint64_t a, uint64_t b)
 {
-    int64_t sa = (int64_t)sext(a, w), sb = (int64_t)sext(b, w);
-
-    if (b == 0) {
-        return opc == IR_OP_divs || opc == IR_OP_divu ? 0 : a;
-    }
     switch (opc) {
     case IR_OP_divu:
-        return a / b;
+        return ir_eval_divu(a, b);
     case IR_OP_remu:
-        return a % b;
+        return ir_eval_remu(a, b);
     case IR_OP_divs:
-        /* sb == -1 is negation, also for INT_MIN (wraps to itself). */
-        return sb == -1 ? -a : (uint64_t)(sa / sb);
+        return w == 32 ? ir_eval_divs32(a, b) : ir_eval_divs64(a, b);
     default:
-        return sb == -1 ? 0 : (uint64_t)(sa % sb);
+        return w == 32 ? ir_eval_rems32(a, b) : ir_eval_rems64(a, b);
     }
 }
 
@@ -412,10 +387,10 @@ static uint64_t eval_shift(IROpcode opc, unsigned w, uint64_t a,
         return a >> c;
     case IR_OP_sar:
         return (uint64_t)((int64_t)sext(a, w) >> c);
-    case IR_OP_rotl:
-        return rotl_w(a, c, w);
     default:
-        return rotl_w(a, w - c, w);
+        /* rotr by c is rotl by -c */
+        c = opc == IR_OP_rotl ? c : -c;
+        return w == 32 ? ir_eval_rotl32(a, c) : ir_eval_rotl64(a, c);
     }
 }
 
@@ -478,7 +453,7 @@ static uint64_t eval_unary(IROpcode opc, unsigned w, uint64_t a)
     case IR_OP_ext16u: r = a & 0xffff; break;
     case IR_OP_ext32s: r = sext(a, 32); break;
     case IR_OP_ext32u: r = a & UINT32_MAX; break;
-    case IR_OP_bswap16: r = bswap16_val(a); break;
+    case IR_OP_bswap16: r = ir_eval_bswap16(a); break;
     case IR_OP_bswap32: r = __builtin_bswap32((uint32_t)a); break;
     case IR_OP_bswap64: r = __builtin_bswap64(a); break;
     case IR_OP_ctpop: r = __builtin_popcountll(a); break;
@@ -490,28 +465,6 @@ static uint64_t eval_unary(IROpcode opc, unsigned w, uint64_t a)
 
 /* ------------------------------------------------------------------ */
 /* Conditions                                                          */
-
-static bool eval_cond(IRCond c, unsigned w, uint64_t a, uint64_t b)
-{
-    int64_t sa = (int64_t)sext(a, w), sb = (int64_t)sext(b, w);
-
-    switch (c) {
-    case IR_COND_NEVER: return false;
-    case IR_COND_ALWAYS: return true;
-    case IR_COND_EQ: return a == b;
-    case IR_COND_NE: return a != b;
-    case IR_COND_LT: return sa < sb;
-    case IR_COND_GE: return sa >= sb;
-    case IR_COND_LE: return sa <= sb;
-    case IR_COND_GT: return sa > sb;
-    case IR_COND_LTU: return a < b;
-    case IR_COND_GEU: return a >= b;
-    case IR_COND_LEU: return a <= b;
-    case IR_COND_GTU: return a > b;
-    default:
-        g_assert_not_reached();
-    }
-}
 
 /* Conditions on a value against 0 that its z_mask alone decides. */
 static int decide_cond_zero(IRCond c, uint64_t za, unsigned w)
@@ -536,10 +489,11 @@ static int decide_cond(OptContext *ctx, IRCond c, IRTemp a, IRTemp b)
         return c == IR_COND_ALWAYS;
     }
     if (arg_is_const(ctx, a) && arg_is_const(ctx, b)) {
-        return eval_cond(c, w, arg_val(ctx, a), arg_val(ctx, b));
+        return ir_cond_eval(c, temp_type(ctx, a), arg_val(ctx, a),
+                            arg_val(ctx, b));
     }
     if (temps_same(ctx, a, b)) {
-        return eval_cond(c, w, 0, 0);
+        return ir_cond_eval(c, temp_type(ctx, a), 0, 0);
     }
     if (arg_is_const_val(ctx, b, 0)) {
         return decide_cond_zero(c, arg_z_mask(ctx, a), w);
@@ -956,9 +910,7 @@ static bool fold_extract(OptContext *ctx, IROp *op)
 static uint64_t deposit_val(uint64_t a, uint64_t b, unsigned pos,
                             unsigned len)
 {
-    uint64_t m = low_mask(len) << pos;
-
-    return (a & ~m) | ((b << pos) & m);
+    return ir_eval_deposit(a, b, pos, len);
 }
 
 static bool fold_deposit(OptContext *ctx, IROp *op)
@@ -1436,7 +1388,8 @@ static bool scan_reachable(IRContext *s, bool *reached)
  */
 static void remove_unreachable(IRContext *s)
 {
-    g_autofree bool *reached = g_new0(bool, s->nb_labels + 1);
+    bool *reached = ir_scratch0(s, IR_SCRATCH_OPT_REACHED,
+                                s->nb_labels + 1);
     bool live = true;
 
     while (scan_reachable(s, reached)) {
@@ -1468,13 +1421,13 @@ void ir_optimize(IRContext *s)
         .pending_br = -1,
     };
 
-    ctx.temps = g_new0(OptTemp, s->nb_temps);
-    ctx.label_refs = g_new0(uint32_t, s->nb_labels + 1);
+    ctx.temps = ir_scratch0(s, IR_SCRATCH_OPT_TEMPS,
+                            sizeof(OptTemp) * s->nb_temps);
+    ctx.label_refs = ir_scratch0(s, IR_SCRATCH_OPT_LABEL_REFS,
+                                 sizeof(uint32_t) * (s->nb_labels + 1));
     count_label_refs(&ctx);
     for (ctx.idx = 0; ctx.idx < s->nb_ops; ctx.idx++) {
         optimize_op(&ctx);
     }
     remove_unreachable(s);
-    g_free(ctx.label_refs);
-    g_free(ctx.temps);
 }

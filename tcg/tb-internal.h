@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 
+#include "kestrel/log.h"
 #include "kestrel/tb.h"
 #include "backend.h"
 #include "code-buffer.h"
@@ -86,13 +87,25 @@ void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to,
 bool tb_restore_data(const TranslationBlock *tb, unsigned words,
                      uintptr_t host_pc, uint64_t *data);
 
-/* cpu-exec.c */
-/* cflags the current execution mode asks for (no-chain). */
-uint32_t tb_cpu_cflags(void);
+/*
+ * cflags the current execution mode asks for (no-chain).  Inline and
+ * branch-light: every jump-cache lookup computes it, and tests flip
+ * kestrel_log_mask directly, so it is not cached.
+ */
+static inline uint32_t tb_cpu_cflags(void)
+{
+    return tb_ctx.no_chain || (kestrel_log_mask & LOG_NOCHAIN) ? CF_NO_CHAIN
+                                                               : 0;
+}
 
+/*
+ * Jump cache index: the pc's low bits above the instruction alignment
+ * would do for fixed-size insns, but Fibonacci hashing spreads any
+ * alignment (x86's byte-granular pcs, arm's 4-byte ones) over the
+ * TB_JMP_CACHE_SIZE direct-mapped entries with one multiply.
+ */
 static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
 {
-    /* Fibonacci hashing: mixes well for any instruction alignment. */
     return (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >> (64 - TB_JMP_CACHE_BITS));
 }
 

@@ -170,16 +170,29 @@ TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
 /* ------------------------------------------------------------------ */
 /* Page lists                                                          */
 
+/*
+ * Which of tb's page list links belongs to page's list.  A TB whose two
+ * virtual pages map to the same physical page is on that list once,
+ * through slot 0 (tb_pages_same).
+ */
 static inline unsigned tb_page_slot(const TranslationBlock *tb,
                                     uint64_t page)
 {
     return tb->page_addr[0] == page ? 0 : 1;
 }
 
+/* Whether tb is on a second page list (see tb_page_slot). */
+static inline bool tb_on_two_pages(const TranslationBlock *tb)
+{
+    return tb->page_addr[1] != (uint64_t)-1 &&
+           tb->page_addr[1] != tb->page_addr[0];
+}
+
 static void tb_page_add(TranslationBlock *tb, unsigned n)
 {
     uint64_t addr = tb->page_addr[n];
     PageDesc *pd = g_hash_table_lookup(tb_ctx.pages, &addr);
+    TranslationBlock *next;
 
     if (!pd) {
         pd = g_new0(PageDesc, 1);
@@ -189,27 +202,30 @@ static void tb_page_add(TranslationBlock *tb, unsigned n)
             tb_ctx.page_notifier(addr, true);
         }
     }
-    tb->page_next[n] = pd->first;
+    next = pd->first;
+    tb->page_next[n] = next;
+    tb->page_pprev[n] = &pd->first;
+    if (next) {
+        next->page_pprev[tb_page_slot(next, addr)] = &tb->page_next[n];
+    }
     pd->first = tb;
 }
 
+/* O(1): eviction removes the oldest TBs, which sit at the list tails. */
 static void tb_page_remove(TranslationBlock *tb, unsigned n)
 {
     uint64_t addr = tb->page_addr[n];
-    PageDesc *pd = g_hash_table_lookup(tb_ctx.pages, &addr);
-    TranslationBlock **pp;
+    TranslationBlock *next = tb->page_next[n];
+    PageDesc *pd;
 
-    if (!pd) {
-        return;
+    *tb->page_pprev[n] = next;
+    if (next) {
+        next->page_pprev[tb_page_slot(next, addr)] = tb->page_pprev[n];
     }
-    for (pp = &pd->first; *pp;
-         pp = &(*pp)->page_next[tb_page_slot(*pp, addr)]) {
-        if (*pp == tb) {
-            *pp = tb->page_next[n];
-            break;
-        }
-    }
-    if (!pd->first) {
+    tb->page_next[n] = NULL;
+    tb->page_pprev[n] = NULL;
+    pd = g_hash_table_lookup(tb_ctx.pages, &addr);
+    if (pd && !pd->first) {
         /* Frees pd (the table owns its values). */
         g_hash_table_remove(tb_ctx.pages, &addr);
         if (tb_ctx.page_notifier) {
@@ -237,22 +253,13 @@ static void tb_reset_jump(TranslationBlock *tb, unsigned n)
                                base + tb->jmp_reset_offset[n]);
 }
 
-static bool tb_can_chain(const TranslationBlock *from, int n,
-                         const TranslationBlock *to)
-{
-    return (n == 0 || n == 1) &&
-           !((from->cflags | to->cflags) & (CF_INVALID | CF_NO_CHAIN)) &&
-           !from->jmp_dest[n] && from->jmp_insn_offset[n] != TB_NO_SLOT &&
-           from->page_addr[0] == to->page_addr[0] &&
-           ((from->pc ^ to->pc) & TARGET_PAGE_MASK) == 0;
-}
-
 /*
- * Lock-free pre-check with relaxed atomic loads: most exits can't chain
- * (already chained, other page), and they shouldn't pay for the lock.
- * Only fields another thread may change are loaded atomically.
+ * The chaining rules.  Called twice by tb_add_jump: first without the
+ * lock as a cheap filter (most exits can't chain: already chained, other
+ * page), then under the lock to decide.  Fields another thread may
+ * change are loaded atomically; the rest never change while tb lives.
  */
-static bool tb_may_chain(const TranslationBlock *from, int n,
+static bool tb_can_chain(const TranslationBlock *from, int n,
                          const TranslationBlock *to)
 {
     uint32_t cf = __atomic_load_n(&from->cflags, __ATOMIC_RELAXED) |
@@ -260,13 +267,17 @@ static bool tb_may_chain(const TranslationBlock *from, int n,
 
     return (n == 0 || n == 1) && !(cf & (CF_INVALID | CF_NO_CHAIN)) &&
            !__atomic_load_n(&from->jmp_dest[n], __ATOMIC_RELAXED) &&
-           from->page_addr[0] == to->page_addr[0];
+           from->page_addr[0] == to->page_addr[0] &&
+           from->jmp_insn_offset[n] != TB_NO_SLOT &&
+           ((from->pc ^ to->pc) & TARGET_PAGE_MASK) == 0;
 }
 
 void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to,
                  uint64_t generation)
 {
-    if (!tb_may_chain(from, n, to)) {
+    /* An older generation: from's memory may hold another TB by now. */
+    if (generation != __atomic_load_n(&tb_ctx.generation, __ATOMIC_ACQUIRE) ||
+        !tb_can_chain(from, n, to)) {
         return;
     }
     tb_lock();
@@ -353,7 +364,7 @@ static void tb_invalidate(TranslationBlock *tb)
                      __ATOMIC_RELEASE);
     htable_remove(tb);
     tb_page_remove(tb, 0);
-    if (tb->page_addr[1] != (uint64_t)-1) {
+    if (tb_on_two_pages(tb)) {
         tb_page_remove(tb, 1);
     }
     tb_jmp_cache_remove(tb);
@@ -361,25 +372,29 @@ static void tb_invalidate(TranslationBlock *tb)
     tb_unlink_outgoing(tb);
 }
 
-/* Does tb's guest code, on physical page `page`, overlap [start, end)? */
+/*
+ * Does tb's guest code on physical page `page` overlap [start, end)?
+ * Both parts are checked: the two virtual pages may map to one physical
+ * page (page_addr[0] == page_addr[1]).
+ */
 static bool tb_overlaps(const TranslationBlock *tb, uint64_t page,
                         uint64_t start, uint64_t end)
 {
     uint64_t size = tb->size ? tb->size : 1;
     uint64_t first_len = TARGET_PAGE_SIZE - (tb->phys_pc & ~TARGET_PAGE_MASK);
-    uint64_t lo, hi;
+    bool hit = false;
 
     if (first_len > size) {
         first_len = size;
     }
-    if (tb_page_slot(tb, page) == 0) {
-        lo = tb->phys_pc;
-        hi = lo + first_len;
-    } else {
-        lo = tb->page_addr[1];
-        hi = lo + (size - first_len);
+    if (tb->page_addr[0] == page) {
+        hit = tb->phys_pc < end && start < tb->phys_pc + first_len;
     }
-    return lo < end && start < hi;
+    if (tb->page_addr[1] == page && size > first_len) {
+        hit |= tb->page_addr[1] < end &&
+               start < tb->page_addr[1] + (size - first_len);
+    }
+    return hit;
 }
 
 static void tb_invalidate_page_range(uint64_t page, uint64_t start,
@@ -442,6 +457,13 @@ void tb_invalidate_phys_range(uint64_t start, uint64_t end)
     tb_unlock();
 }
 
+/* Readers outside the lock load it atomically (tb_add_jump, exec loop). */
+static void tb_generation_bump(void)
+{
+    __atomic_store_n(&tb_ctx.generation, tb_ctx.generation + 1,
+                     __ATOMIC_RELEASE);
+}
+
 /* Reclaim the region: kill its TBs, make it empty. */
 static void tb_region_evict(CodeRegion *r)
 {
@@ -449,7 +471,7 @@ static void tb_region_evict(CodeRegion *r)
         tb_invalidate(g_ptr_array_index(r->tbs, i));
     }
     code_region_reset(r);
-    tb_ctx.generation++;
+    tb_generation_bump();
     tb_ctx.stats.evictions++;
 }
 
@@ -500,7 +522,7 @@ void tb_flush_locked(void)
         code_region_reset(&cb->regions[i]);
     }
     cb->cur = 0;
-    tb_ctx.generation++;
+    tb_generation_bump();
     tb_ctx.stats.flushes++;
 }
 
@@ -670,20 +692,25 @@ TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
 /* ------------------------------------------------------------------ */
 /* Translation                                                         */
 
+/* Where tb's host code starts (write view): the next cache line. */
+static uint8_t *tb_code_start(TranslationBlock *tb)
+{
+    return (uint8_t *)tb + ((sizeof(TranslationBlock) + TB_ALIGN - 1) &
+                            ~(size_t)(TB_ALIGN - 1));
+}
+
 /* A TB struct at the current region's free pointer, with room after it. */
 static TranslationBlock *tb_alloc(bool *region_was_empty)
 {
     for (;;) {
         CodeRegion *r = code_buffer_cur(&tb_ctx.cb);
-        uint8_t *tb = (uint8_t *)(((uintptr_t)r->ptr + TB_ALIGN - 1) &
-                                  ~(uintptr_t)(TB_ALIGN - 1));
-        uint8_t *code = tb + ((sizeof(TranslationBlock) + TB_ALIGN - 1) &
-                              ~(size_t)(TB_ALIGN - 1));
+        TranslationBlock *tb = (TranslationBlock *)
+            (((uintptr_t)r->ptr + TB_ALIGN - 1) & ~(uintptr_t)(TB_ALIGN - 1));
 
-        if (code + TB_MIN_SPACE <= r->end) {
+        if (tb_code_start(tb) + TB_MIN_SPACE <= r->end) {
             *region_was_empty = r->tbs->len == 0;
             memset(tb, 0, sizeof(TranslationBlock));
-            return (TranslationBlock *)tb;
+            return tb;
         }
         tb_region_next();
     }
@@ -724,9 +751,7 @@ static void tb_gen_ir(CPUState *cpu, IRContext *s, TranslationBlock *tb,
                       int max_insns)
 {
     CodeRegion *r = code_buffer_cur(&tb_ctx.cb);
-    uint8_t *code = (uint8_t *)tb + ((sizeof(TranslationBlock) +
-                                      TB_ALIGN - 1) &
-                                     ~(size_t)(TB_ALIGN - 1));
+    uint8_t *code = tb_code_start(tb);
 
     ir_context_reset(s);
     s->insn_start_words = cpu->ops->insn_start_words;
@@ -795,7 +820,7 @@ static bool tb_commit(TranslationBlock *tb, IRContext *s, int size)
 
     htable_insert(tb);
     tb_page_add(tb, 0);
-    if (tb->page_addr[1] != (uint64_t)-1) {
+    if (tb_on_two_pages(tb)) {
         tb_page_add(tb, 1);
     }
     tb_ctx.stats.translations++;
@@ -818,6 +843,37 @@ static void tb_log_out_asm(const TranslationBlock *tb)
     }
 }
 
+/*
+ * The TB did not fit (a region, the 16-bit jump offsets, or its restore
+ * data in an empty region): the insn count to retry with.
+ */
+static int tb_fewer_insns(const IRContext *s, uint64_t pc)
+{
+    if (s->nb_insns <= 1) {
+        g_error("TB at pc=0x%" PRIx64 " does not fit even with one "
+                "instruction", pc);
+    }
+    tb_ctx.stats.retranslations_smaller++;
+    return MAX(1, s->nb_insns / 2);
+}
+
+/* The physical page of tb's last byte, when it is on a second page. */
+static void tb_set_page2(CPUState *cpu, TranslationBlock *tb)
+{
+    uint64_t last = tb->pc + (tb->size ? tb->size - 1 : 0);
+
+    if ((last ^ tb->pc) & TARGET_PAGE_MASK) {
+        /* The frontend just fetched from there: mapped, no fault. */
+        tb->page_addr[1] = cpu->ops->get_code_phys(cpu, last) &
+                           TARGET_PAGE_MASK;
+    }
+}
+
+/*
+ * Translate into the current region.  Running out of room in a region
+ * that already holds TBs moves on to the next region; a TB too big for
+ * an empty region (or for the TB format) is retried with fewer insns.
+ */
 static TranslationBlock *tb_translate(CPUState *cpu, uint64_t phys,
                                       uint64_t pc, uint64_t cs_base,
                                       uint32_t flags, uint32_t cflags)
@@ -831,7 +887,6 @@ static TranslationBlock *tb_translate(CPUState *cpu, uint64_t phys,
     for (;;) {
         bool fresh;
         TranslationBlock *tb = tb_alloc(&fresh);
-        uint64_t last;
         int size;
 
         tb->pc = pc;
@@ -845,28 +900,20 @@ static TranslationBlock *tb_translate(CPUState *cpu, uint64_t phys,
 
         size = tb_ctx.backend->gen_code(s);
         if (size == -1 && !fresh) {
-            /* Out of room in this region: retranslate in the next. */
             tb_region_next();
             continue;
         }
         if (size < 0 || !tb_set_jmp_offsets(tb, s)) {
-            /* Too big for a region or for the offsets: fewer insns. */
-            if (s->nb_insns <= 1) {
-                g_error("TB at pc=0x%" PRIx64 " does not fit even with "
-                        "one instruction", pc);
-            }
-            max_insns = s->nb_insns / 2;
-            tb_ctx.stats.retranslations_smaller++;
+            max_insns = tb_fewer_insns(s, pc);
             continue;
         }
-        last = pc + (tb->size ? tb->size - 1 : 0);
-        if ((last ^ pc) & TARGET_PAGE_MASK) {
-            /* The frontend just fetched from there: mapped, no fault. */
-            tb->page_addr[1] = cpu->ops->get_code_phys(cpu, last) &
-                               TARGET_PAGE_MASK;
-        }
+        tb_set_page2(cpu, tb);
         if (!tb_commit(tb, s, size)) {
-            tb_region_next();
+            if (fresh) {
+                max_insns = tb_fewer_insns(s, pc);
+            } else {
+                tb_region_next();
+            }
             continue;
         }
         tb_log_out_asm(tb);

@@ -48,6 +48,9 @@ static const TCGBackend *tcg_find_backend(const char *name, GError **errp)
     return NULL;
 }
 
+/* Room for the prologue: generous, it is tiny next to any buffer. */
+#define TCG_PROLOGUE_MAX (16 * 1024)
+
 /* Emit the prologue at the start of the buffer; returns its size. */
 static size_t tcg_emit_prologue(void)
 {
@@ -57,12 +60,21 @@ static size_t tcg_emit_prologue(void)
 
     ir_context_reset(s);
     s->code_buf = s->code_ptr = cb->rw;
-    /* Generous: the prologue is tiny next to the smallest buffer. */
-    s->code_highwater = cb->rw + 16 * 1024;
+    s->code_highwater = cb->rw + TCG_PROLOGUE_MAX;
     s->rx_diff = cb->rx_diff;
     n = tb_ctx.backend->emit_prologue(s, &tb_ctx.epilogue_rx);
-    g_assert(n <= 16 * 1024);
+    g_assert(n <= TCG_PROLOGUE_MAX);
     return n;
+}
+
+/* The IR context outlives tcg_init: frontends may set globals up first. */
+static void tcg_ir_ready_locked(void)
+{
+    if (!tb_ctx.ir_ready) {
+        ir_context_init(&tb_ctx.ir);
+        tb_ctx.ir.optimize = true;
+        tb_ctx.ir_ready = true;
+    }
 }
 
 bool tcg_init(const TCGOptions *opts, GError **errp)
@@ -96,11 +108,7 @@ bool tcg_init(const TCGOptions *opts, GError **errp)
         tb_unlock();
         return false;
     }
-    if (!tb_ctx.ir_ready) {
-        ir_context_init(&tb_ctx.ir);
-        tb_ctx.ir.optimize = true;
-        tb_ctx.ir_ready = true;
-    }
+    tcg_ir_ready_locked();
     tb_ctx.backend = backend;
     tb_ctx.no_chain = opts->no_chain;
     code_buffer_init_regions(&tb_ctx.cb, tcg_emit_prologue());
@@ -110,6 +118,24 @@ bool tcg_init(const TCGOptions *opts, GError **errp)
     return true;
 }
 
+void tcg_fork_prepare(void)
+{
+    tb_lock();
+}
+
+void tcg_fork_parent(void)
+{
+    tb_unlock();
+}
+
+bool tcg_fork_child(const TCGOptions *opts, GError **errp)
+{
+    /* Held by this thread at the fork; no other thread exists now. */
+    pthread_mutex_init(&tb_ctx_lock, NULL);
+    tb_lock_held = false;
+    return tcg_init(opts, errp);
+}
+
 const char *tcg_backend_name(void)
 {
     return tb_ctx.backend ? tb_ctx.backend->name : NULL;
@@ -117,13 +143,8 @@ const char *tcg_backend_name(void)
 
 IRContext *tcg_ir_context(void)
 {
-    /* Frontends may create their globals before tcg_init. */
     tb_lock();
-    if (!tb_ctx.ir_ready) {
-        ir_context_init(&tb_ctx.ir);
-        tb_ctx.ir.optimize = true;
-        tb_ctx.ir_ready = true;
-    }
+    tcg_ir_ready_locked();
     tb_unlock();
     return &tb_ctx.ir;
 }

@@ -23,10 +23,10 @@
  * advertised but missing makes programs take SIGILL.
  */
 A64OptionalFeatures aarch64_optional_features = {
-    .aes = false,
-    .pmull = false,
-    .sha1 = false,
-    .sha2 = false,
+    .aes = true,
+    .pmull = true,
+    .sha1 = true,
+    .sha2 = true,
     .fp16 = false,
 };
 IRContext *a64_ir;

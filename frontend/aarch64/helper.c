@@ -21,6 +21,7 @@
 #include "kestrel/tb.h"
 #include "cpu-internal.h"
 #include "helper.h"
+#include "fpu.h"
 #include "translate.h"
 
 /* ------------------------------------------------------------------ */
@@ -91,10 +92,12 @@ static void a64_host_done(void)
 /* ------------------------------------------------------------------ */
 /* System registers                                                    */
 
-/* FPCR: AHP, DN, FZ, RMode, FZ16.  Trap enables are not implemented. */
-#define A64_FPCR_MASK 0x07cf0000u
-/* FPSR: QC and the cumulative exception flags. */
-#define A64_FPSR_MASK 0x0800009fu
+/*
+ * FPCR keeps AHP, DN, FZ and RMode (fpu.h); FZ16 only with FEAT_FP16, and
+ * Len/Stride are RES0 without AArch32.  Trap enables are not implemented.
+ * FPSR keeps QC and the cumulative exception flags.
+ */
+#define A64_FPSR_MASK FPSR_WRITE_MASK
 
 static uint64_t helper_a64_get_fpcr(void *envp)
 {
@@ -108,7 +111,12 @@ static uint64_t helper_a64_get_fpsr(void *envp)
 
 static void helper_a64_set_fpcr(void *envp, uint64_t v)
 {
-    ((CPUARMState *)envp)->fpcr = (uint32_t)v & A64_FPCR_MASK;
+    uint32_t mask = FPCR_WRITE_MASK;
+
+    if (aarch64_optional_features.fp16) {
+        mask |= FPCR_FZ16;
+    }
+    ((CPUARMState *)envp)->fpcr = (uint32_t)v & mask;
 }
 
 static void helper_a64_set_fpsr(void *envp, uint64_t v)

@@ -377,6 +377,38 @@ typedef enum IRMemMode {
 #define IR_MAX_INSNS 512
 
 /*
+ * Scratch buffers the context owns, one per slot, so that passes and
+ * backends need no heap allocation per TB (see ir_scratch).
+ */
+enum {
+    IR_SCRATCH_VERIFY_DEFINED,   /* ir.c: ir_verify */
+    IR_SCRATCH_VERIFY_LABELS,
+    IR_SCRATCH_LIVE_STATE,       /* liveness.c */
+    IR_SCRATCH_LIVE_BITS,
+    IR_SCRATCH_LIVE_LABELS,
+    IR_SCRATCH_LIVE_LABEL_POS,
+    IR_SCRATCH_LIVE_GLOBALS,
+    IR_SCRATCH_OPT_TEMPS,        /* optimize.c */
+    IR_SCRATCH_OPT_LABEL_REFS,
+    IR_SCRATCH_OPT_REACHED,
+    IR_SCRATCH_BACKEND,          /* IR_SCRATCH_BACKEND_SLOTS for backends */
+    IR_SCRATCH_BACKEND_SLOTS = 8,
+    IR_SCRATCH_COUNT = IR_SCRATCH_BACKEND + IR_SCRATCH_BACKEND_SLOTS,
+};
+
+typedef struct IRScratch {
+    void *ptr;
+    size_t size;                /* bytes allocated */
+} IRScratch;
+
+/* An entry of the per-TB constant cache (an open-addressed table). */
+typedef struct IRConstEntry {
+    int64_t val;
+    uint32_t temp;
+    uint32_t stamp;             /* const_stamp | type when in use */
+} IRConstEntry;
+
+/*
  * The translation context.  One per translating thread; globals survive
  * ir_context_reset(), everything else is per TB.
  */
@@ -390,7 +422,17 @@ typedef struct IRContext {
     uint32_t nb_ops, cap_ops;
     uint32_t nb_labels;
 
-    GHashTable *const_cache[IR_TYPE_COUNT]; /* value -> temp + 1 */
+    /*
+     * (type, value) -> constant temp, for this TB.  Entries whose stamp is
+     * not the current const_stamp are free: a reset clears the table by
+     * bumping the stamp (by 2, the low bit is the type).
+     */
+    IRConstEntry *const_tab;
+    uint32_t const_mask;        /* entries - 1 */
+    uint32_t const_count;
+    uint32_t const_stamp;
+
+    IRScratch scratch[IR_SCRATCH_COUNT];
 
     /* Per-TB translation state. */
     unsigned insn_start_words;  /* 1..IR_INSN_START_WORDS, set by frontend */
@@ -446,6 +488,27 @@ void ir_context_init(IRContext *s);
 void ir_context_destroy(IRContext *s);
 /* Drop all ops, labels and non-global temps: start a new TB. */
 void ir_context_reset(IRContext *s);
+/*
+ * Scratch buffer `slot` (IR_SCRATCH_*) of at least `bytes` bytes, valid
+ * until the next call for that slot.  It only grows, keeping its contents
+ * (so a pass can use it as a growable array: ask for (n + 1) elements,
+ * store element n), and lives as long as s.  Contents are whatever the
+ * last user left: ir_scratch0 zeroes the first `bytes`.
+ */
+void *ir_scratch_grow(IRContext *s, unsigned slot, size_t bytes);
+static inline void *ir_scratch(IRContext *s, unsigned slot, size_t bytes)
+{
+    if (G_UNLIKELY(bytes > s->scratch[slot].size)) {
+        return ir_scratch_grow(s, slot, bytes);
+    }
+    return s->scratch[slot].ptr;
+}
+void *ir_scratch0(IRContext *s, unsigned slot, size_t bytes);
+/*
+ * The slow-path hook for guest memory op opc (qemu_ld, qemu_st,
+ * qemu_ld128, qemu_st128) as an address, or 0 when it is not set.
+ */
+uintptr_t ir_mem_slow_fn(const IRContext *s, IROpcode opc);
 
 /* Create a global bound to env + offset; only before the first TB. */
 IRTemp ir_global_new(IRContext *s, IRType type, int32_t offset,

@@ -54,7 +54,12 @@ typedef struct TranslationBlock {
     uintptr_t jmp_list_head;
     uintptr_t jmp_list_next[2];
 
-    struct TranslationBlock *page_next[2]; /* TBs on page_addr[n] */
+    /*
+     * The list of TBs on page_addr[n], doubly linked for O(1) removal:
+     * page_pprev[n] points at the link that points here.
+     */
+    struct TranslationBlock *page_next[2];
+    struct TranslationBlock **page_pprev[2];
     uint64_t exec_count;    /* only kept when tb_stats is on */
 
     /* TB cache internals (tcg/tb-maint.c). */
@@ -83,6 +88,26 @@ typedef struct TCGOptions {
 
 /* tcg/tcg.c: bring up the code buffer, backend and TB cache. */
 bool tcg_init(const TCGOptions *opts, GError **errp);
+/*
+ * A host fork() while other threads translate (user mode): the child
+ * must not inherit a TB lock some other thread held.  The caller holds
+ * its own locks that come before the TB lock (linux-user's mmap_lock):
+ *
+ *     mmap_lock(); tcg_fork_prepare();
+ *     pid = fork();
+ *     if (pid == 0) { tcg_fork_child(&opts, &err); } else { tcg_fork_parent(); }
+ *     mmap_unlock();
+ *
+ * tcg_fork_prepare takes the TB lock; tcg_fork_parent releases it.
+ * tcg_fork_child re-initialises the lock (the child has one thread) and
+ * gives the child a code buffer of its own, like tcg_init: the memfd
+ * behind the two views is shared with the parent, so both must not keep
+ * translating into it.  That drops every TB (and so the write protection
+ * of code pages).  False with *errp if the new buffer cannot be mapped.
+ */
+void tcg_fork_prepare(void);
+void tcg_fork_parent(void);
+bool tcg_fork_child(const TCGOptions *opts, GError **errp);
 /* Name of the active backend. */
 const char *tcg_backend_name(void);
 /*

@@ -13,6 +13,24 @@
 
 #define NO_SLOT UINT32_MAX
 
+/* Per-TB arrays live in the IRContext's scratch (ir_scratch). */
+enum {
+    GEN_SCRATCH_SLOT = IR_SCRATCH_BACKEND,
+    GEN_SCRATCH_LABEL_OFF,
+    GEN_SCRATCH_FIXUPS,
+    GEN_SCRATCH_GLOBALS,
+    GEN_SCRATCH_CACHED,
+    GEN_SCRATCH_GINDEX,
+    GEN_SCRATCH_CONSTS,
+    GEN_SCRATCH_BY_VALUE,
+};
+
+/* An entry of the constant dedup table of assign_slots. */
+typedef struct ConstSlot {
+    uint64_t val;
+    uint32_t idx1;      /* index in consts + 1; 0: free */
+} ConstSlot;
+
 typedef struct BranchFixup {
     uint32_t op_off;    /* the branch op, from code_buf */
     uint32_t field_off; /* its rel32 field, from code_buf */
@@ -26,7 +44,8 @@ typedef struct Gen {
     bool overflow;
     uint32_t *slot;     /* temp -> frame slot (a global's: its home) */
     int64_t *label_off; /* label -> offset from code_buf, or -1 */
-    GArray *fixups;     /* BranchFixup */
+    BranchFixup *fixups;
+    uint32_t nb_fixups;
     /*
      * Global cache: cached[i] is the slot that holds the current value
      * of globals[i] at this point of the byte code, or NO_SLOT.
@@ -200,7 +219,9 @@ static void emit_branch(Gen *g, BCOp bc, const uint32_t *slots, unsigned nslots,
     }
     f.field_off = gen_off(g);
     emit32(g, 0);
-    g_array_append_val(g->fixups, f);
+    g->fixups = ir_scratch(g->s, GEN_SCRATCH_FIXUPS,
+                           sizeof(BranchFixup) * (g->nb_fixups + 1));
+    g->fixups[g->nb_fixups++] = f;
 }
 
 /*
@@ -479,21 +500,6 @@ static void gen_ld_st(Gen *g, const IROp *op, bool store)
     }
 }
 
-/* The slow-path hook for a guest memory op, as an integer. */
-static uintptr_t slow_fn(IRContext *s, unsigned opc)
-{
-    switch (opc) {
-    case IR_OP_qemu_ld:
-        return (uintptr_t)s->ld_slow;
-    case IR_OP_qemu_st:
-        return (uintptr_t)s->st_slow;
-    case IR_OP_qemu_ld128:
-        return (uintptr_t)s->ld128_slow;
-    default:
-        return (uintptr_t)s->st128_slow;
-    }
-}
-
 /*
  * Guest memory ops: the values, the address, the MemOpIdx, and what the
  * access mode needs (guest_base, or the slow path for this kind of op).
@@ -505,7 +511,7 @@ static void gen_qemu(Gen *g, const IROp *op)
     unsigned nv = op->opc == IR_OP_qemu_ld || op->opc == IR_OP_qemu_st ? 1 : 2;
     bool load = op->opc == IR_OP_qemu_ld || op->opc == IR_OP_qemu_ld128;
     uint32_t sl[3];
-    uintptr_t extra;
+    uintptr_t extra, slow;
     unsigned bc;
 
     sl[nv] = in_slot(g, op->args[nv]);
@@ -515,28 +521,25 @@ static void gen_qemu(Gen *g, const IROp *op)
     switch (op->opc) {
     case IR_OP_qemu_ld:
         bc = (direct ? BC_QLD_D_32 : BC_QLD_M_32) + (op->type == IR_I64);
-        extra = direct ? s->guest_base : (uintptr_t)s->ld_slow;
         break;
     case IR_OP_qemu_st:
         bc = direct ? BC_QST_D : BC_QST_M;
-        extra = direct ? s->guest_base : (uintptr_t)s->st_slow;
         break;
     case IR_OP_qemu_ld128:
         bc = direct ? BC_QLD128_D : BC_QLD128_M;
-        extra = direct ? s->guest_base : (uintptr_t)s->ld128_slow;
         break;
     default:
         bc = direct ? BC_QST128_D : BC_QST128_M;
-        extra = direct ? s->guest_base : (uintptr_t)s->st128_slow;
         break;
     }
-    if (direct && memop_align_bits(get_memop(op->args[nv + 1])) &&
-        slow_fn(s, op->opc)) {
+    slow = ir_mem_slow_fn(s, op->opc);
+    extra = direct ? s->guest_base : slow;
+    if (direct && memop_align_bits(get_memop(op->args[nv + 1])) && slow) {
         /* ir.h: a misaligned direct access goes to the (raising) hook. */
         emit16(g, BC_QALIGN);
         emit16(g, sl[nv]);
         emit32(g, (uint32_t)op->args[nv + 1] | (uint32_t)op->opc << 24);
-        emit64(g, slow_fn(s, op->opc));
+        emit64(g, slow);
     }
     emit16(g, bc);
     for (unsigned i = 0; i <= nv; i++) {
@@ -597,17 +600,44 @@ static void gen_goto_tb(Gen *g, unsigned n)
     }
 }
 
+/* The dedup table's size - 1: a power of two at least twice the temps. */
+static uint32_t by_value_mask(const IRContext *s)
+{
+    uint32_t n = 64;
+
+    while (n < 2 * (s->nb_temps + 1)) {
+        n *= 2;
+    }
+    return n - 1;
+}
+
+/* Index of v in g->consts, appending it the first time (linear probing). */
+static uint32_t const_index(Gen *g, ConstSlot *tab, uint32_t mask, uint64_t v)
+{
+    uint32_t h = (uint32_t)((v * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+
+    for (; tab[h].idx1; h = (h + 1) & mask) {
+        if (tab[h].val == v) {
+            return tab[h].idx1 - 1;
+        }
+    }
+    g->consts[g->nconsts] = v;
+    tab[h] = (ConstSlot){ .val = v, .idx1 = ++g->nconsts };
+    return g->nconsts - 1;
+}
+
 /* Assign frame slots; returns the frame size, or 0 if it is too big. */
 static uint32_t assign_slots(Gen *g)
 {
     IRContext *s = g->s;
     uint32_t nnormal = 0, nconst, nslots;
     /* Equal values share a slot (i32 and i64 constants, and the zero). */
-    GHashTable *by_value = g_hash_table_new(g_int64_hash, g_int64_equal);
+    uint32_t mask = by_value_mask(s);
+    ConstSlot *by_value = ir_scratch0(s, GEN_SCRATCH_BY_VALUE,
+                                      sizeof(ConstSlot) * (mask + 1));
 
     /* First pass: number consts and normals separately (tag in bit 31). */
-    g->consts[g->nconsts++] = 0;
-    g_hash_table_insert(by_value, &g->consts[0], GUINT_TO_POINTER(1));
+    const_index(g, by_value, mask, 0);
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const IROp *op = &s->ops[i];
         unsigned n = op->nb_oargs + op->nb_iargs;
@@ -626,16 +656,7 @@ static uint32_t assign_slots(Gen *g)
             if (d->kind == IR_TEMP_CONST) {
                 uint64_t v =
                     d->type == IR_I32 ? (uint32_t)d->val : (uint64_t)d->val;
-                uint32_t c =
-                    GPOINTER_TO_UINT(g_hash_table_lookup(by_value, &v));
-
-                if (!c) {
-                    g->consts[g->nconsts] = v;
-                    c = ++g->nconsts;
-                    g_hash_table_insert(by_value, &g->consts[c - 1],
-                                        GUINT_TO_POINTER(c));
-                }
-                g->slot[t] = (1u << 31) | (c - 1);
+                g->slot[t] = (1u << 31) | const_index(g, by_value, mask, v);
             } else if (d->kind == IR_TEMP_NORMAL) {
                 g->slot[t] = nnormal++;
             } else if (d->kind == IR_TEMP_GLOBAL) {
@@ -647,7 +668,6 @@ static uint32_t assign_slots(Gen *g)
             }
         }
     }
-    g_hash_table_destroy(by_value);
     nconst = g->nconsts;
     nslots = 1 + nconst + nnormal;
     if (nslots > BC_MAX_SLOTS) {
@@ -741,8 +761,8 @@ static void gen_one(Gen *g, const IROp *op)
 
 static bool resolve_branches(Gen *g)
 {
-    for (guint i = 0; i < g->fixups->len; i++) {
-        const BranchFixup *f = &g_array_index(g->fixups, BranchFixup, i);
+    for (uint32_t i = 0; i < g->nb_fixups; i++) {
+        const BranchFixup *f = &g->fixups[i];
         int64_t target = g->label_off[f->label];
         int32_t rel;
 
@@ -761,29 +781,21 @@ static void gen_init(Gen *g, IRContext *s)
     g->s = s;
     g->p = s->code_ptr;
     g->limit = s->code_highwater;
-    g->slot = g_new(uint32_t, s->nb_temps);
+    g->slot = ir_scratch(s, GEN_SCRATCH_SLOT, sizeof(uint32_t) * s->nb_temps);
     memset(g->slot, 0xff, s->nb_temps * sizeof(uint32_t));
-    g->label_off = g_new(int64_t, s->nb_labels + 1);
+    g->label_off = ir_scratch(s, GEN_SCRATCH_LABEL_OFF,
+                              sizeof(int64_t) * (s->nb_labels + 1));
     for (uint32_t i = 0; i <= s->nb_labels; i++) {
         g->label_off[i] = -1;
     }
-    g->fixups = g_array_new(false, false, sizeof(BranchFixup));
-    g->globals = g_new(IRTemp, s->nb_globals);
-    g->cached = g_new(uint32_t, s->nb_globals);
-    g->gindex = g_new(uint32_t, s->nb_globals);
-    /* Never reallocated: assign_slots() hashes pointers into it. */
-    g->consts = g_new(uint64_t, s->nb_temps + 1);
-}
-
-static void gen_free(Gen *g)
-{
-    g_free(g->slot);
-    g_free(g->label_off);
-    g_array_free(g->fixups, true);
-    g_free(g->globals);
-    g_free(g->cached);
-    g_free(g->gindex);
-    g_free(g->consts);
+    g->globals = ir_scratch(s, GEN_SCRATCH_GLOBALS,
+                            sizeof(IRTemp) * s->nb_globals);
+    g->cached = ir_scratch(s, GEN_SCRATCH_CACHED,
+                           sizeof(uint32_t) * s->nb_globals);
+    g->gindex = ir_scratch(s, GEN_SCRATCH_GINDEX,
+                           sizeof(uint32_t) * s->nb_globals);
+    g->consts = ir_scratch(s, GEN_SCRATCH_CONSTS,
+                           sizeof(uint64_t) * (s->nb_temps + 1));
 }
 
 /* insn_start: close the previous insn's range, record this one's data. */
@@ -854,6 +866,5 @@ int tcg_interp_gen_code(IRContext *s)
         ret = (int)(g.p - s->code_ptr);
         s->code_ptr = g.p;
     }
-    gen_free(&g);
     return ret;
 }

@@ -51,6 +51,7 @@
 #include "backend.h"
 #include "interp/bytecode.h"
 #include "interp/interp.h"
+#include "ir-eval.h"
 
 /* The op a helper was called from, for GETPC() (see cpu.h). */
 __thread uintptr_t tcg_interp_pc;
@@ -97,140 +98,15 @@ static unsigned bc_len(const uint16_t *pc)
 /* ------------------------------------------------------------------ */
 /* Op semantics that need more than an expression                      */
 
+/* The generic setcond/movcond path; brcond has one bytecode per cond. */
 static inline bool cond32(unsigned c, uint32_t a, uint32_t b)
 {
-    switch (c) {
-    case IR_COND_ALWAYS:
-        return true;
-    case IR_COND_EQ:
-        return a == b;
-    case IR_COND_NE:
-        return a != b;
-    case IR_COND_LT:
-        return (int32_t)a < (int32_t)b;
-    case IR_COND_GE:
-        return (int32_t)a >= (int32_t)b;
-    case IR_COND_LE:
-        return (int32_t)a <= (int32_t)b;
-    case IR_COND_GT:
-        return (int32_t)a > (int32_t)b;
-    case IR_COND_LTU:
-        return a < b;
-    case IR_COND_GEU:
-        return a >= b;
-    case IR_COND_LEU:
-        return a <= b;
-    case IR_COND_GTU:
-        return a > b;
-    default: /* IR_COND_NEVER */
-        return false;
-    }
+    return ir_eval_cond((IRCond)c, 32, a, b);
 }
 
 static inline bool cond64(unsigned c, uint64_t a, uint64_t b)
 {
-    switch (c) {
-    case IR_COND_ALWAYS:
-        return true;
-    case IR_COND_EQ:
-        return a == b;
-    case IR_COND_NE:
-        return a != b;
-    case IR_COND_LT:
-        return (int64_t)a < (int64_t)b;
-    case IR_COND_GE:
-        return (int64_t)a >= (int64_t)b;
-    case IR_COND_LE:
-        return (int64_t)a <= (int64_t)b;
-    case IR_COND_GT:
-        return (int64_t)a > (int64_t)b;
-    case IR_COND_LTU:
-        return a < b;
-    case IR_COND_GEU:
-        return a >= b;
-    case IR_COND_LEU:
-        return a <= b;
-    case IR_COND_GTU:
-        return a > b;
-    default: /* IR_COND_NEVER */
-        return false;
-    }
-}
-
-/* Division never traps: b == 0 and INT_MIN / -1 are defined by the IR. */
-static inline uint32_t divs32(uint32_t a, uint32_t b)
-{
-    int32_t x = (int32_t)a, y = (int32_t)b;
-
-    if (y == 0) {
-        return 0;
-    }
-    if (x == INT32_MIN && y == -1) {
-        return a;
-    }
-    return (uint32_t)(x / y);
-}
-
-static inline uint64_t divs64(uint64_t a, uint64_t b)
-{
-    int64_t x = (int64_t)a, y = (int64_t)b;
-
-    if (y == 0) {
-        return 0;
-    }
-    if (x == INT64_MIN && y == -1) {
-        return a;
-    }
-    return (uint64_t)(x / y);
-}
-
-static inline uint32_t rems32(uint32_t a, uint32_t b)
-{
-    int32_t x = (int32_t)a, y = (int32_t)b;
-
-    if (y == 0) {
-        return a;
-    }
-    if (y == -1) {
-        return 0; /* also INT_MIN % -1, which traps on x86 */
-    }
-    return (uint32_t)(x % y);
-}
-
-static inline uint64_t rems64(uint64_t a, uint64_t b)
-{
-    int64_t x = (int64_t)a, y = (int64_t)b;
-
-    if (y == 0) {
-        return a;
-    }
-    if (y == -1) {
-        return 0;
-    }
-    return (uint64_t)(x % y);
-}
-
-static inline uint32_t rotl32(uint32_t a, uint64_t n)
-{
-    unsigned c = n & 31;
-
-    return (a << c) | (a >> ((32 - c) & 31));
-}
-
-static inline uint64_t rotl64(uint64_t a, uint64_t n)
-{
-    unsigned c = n & 63;
-
-    return (a << c) | (a >> ((64 - c) & 63));
-}
-
-/* Bits [pos, pos + len) of b inserted into a; 1 <= len, pos + len <= W. */
-static inline uint64_t deposit64(uint64_t a, uint64_t b, unsigned pos,
-                                 unsigned len)
-{
-    uint64_t mask = (~0ull >> (64 - len)) << pos;
-
-    return (a & ~mask) | ((b << pos) & mask);
+    return ir_eval_cond((IRCond)c, 64, a, b);
 }
 
 /* Extend a value of the memop's size (up to 8 bytes) to 64 bits. */
@@ -730,14 +606,14 @@ static uintptr_t interp_exec(void *env, const void *tc_rx)
         R(2) = (uint64_t)((unsigned __int128)p >> 64);
         DONE(MULS2_64);
     }
-    BIN32(DIVS_32, divs32(a, b))
-    BIN64(DIVS_64, divs64(a, b))
-    BIN32(DIVU_32, b ? a / b : 0)
-    BIN64(DIVU_64, b ? a / b : 0)
-    BIN32(REMS_32, rems32(a, b))
-    BIN64(REMS_64, rems64(a, b))
-    BIN32(REMU_32, b ? a % b : a)
-    BIN64(REMU_64, b ? a % b : a)
+    BIN32(DIVS_32, ir_eval_divs32(a, b))
+    BIN64(DIVS_64, ir_eval_divs64(a, b))
+    BIN32(DIVU_32, ir_eval_divu(a, b))
+    BIN64(DIVU_64, ir_eval_divu(a, b))
+    BIN32(REMS_32, ir_eval_rems32(a, b))
+    BIN64(REMS_64, ir_eval_rems64(a, b))
+    BIN32(REMU_32, ir_eval_remu(a, b))
+    BIN64(REMU_64, ir_eval_remu(a, b))
     /* Zero-extended in, zero-extended out: one op serves both types. */
     BIN64(AND, a & b)
     BIN64(OR, a | b)
@@ -761,17 +637,17 @@ static uintptr_t interp_exec(void *env, const void *tc_rx)
     BIN64(SHR_64, a >> (b & 63))
     BIN32(SAR_32, (int32_t)a >> (b & 31))
     BIN64(SAR_64, (uint64_t)((int64_t)a >> (b & 63)))
-    BIN32(ROTL_32, rotl32(a, b))
-    BIN64(ROTL_64, rotl64(a, b))
-    BIN32(ROTR_32, rotl32(a, -b))
-    BIN64(ROTR_64, rotl64(a, -b))
-    UN32(EXT8S_32, (int8_t)a)
-    UN64(EXT8S_64, (uint64_t)(int8_t)a)
+    BIN32(ROTL_32, ir_eval_rotl32(a, b))
+    BIN64(ROTL_64, ir_eval_rotl64(a, b))
+    BIN32(ROTR_32, ir_eval_rotl32(a, -b))
+    BIN64(ROTR_64, ir_eval_rotl64(a, -b))
+    UN32(EXT8S_32, ir_eval_sext(a, 8))
+    UN64(EXT8S_64, ir_eval_sext(a, 8))
     UN64(EXT8U, (uint8_t)a)
-    UN32(EXT16S_32, (int16_t)a)
-    UN64(EXT16S_64, (uint64_t)(int16_t)a)
+    UN32(EXT16S_32, ir_eval_sext(a, 16))
+    UN64(EXT16S_64, ir_eval_sext(a, 16))
     UN64(EXT16U, (uint16_t)a)
-    UN64(EXT32S, (uint64_t)(int32_t)a)
+    UN64(EXT32S, ir_eval_sext(a, 32))
     UN64(EXT32U, (uint32_t)a)
     UN64(EXTRH, a >> 32)
     /* Fields: the generator turns (pos, len) into two shift counts. */
@@ -797,12 +673,12 @@ static uintptr_t interp_exec(void *env, const void *tc_rx)
     }
     CASE(DEPOSIT_32)
     {
-        R(1) = (uint32_t)deposit64(U32(2), U32(3), pc[4], pc[5]);
+        R(1) = (uint32_t)ir_eval_deposit(U32(2), U32(3), pc[4], pc[5]);
         DONE(DEPOSIT_32);
     }
     CASE(DEPOSIT_64)
     {
-        R(1) = deposit64(R(2), R(3), pc[4], pc[5]);
+        R(1) = ir_eval_deposit(R(2), R(3), pc[4], pc[5]);
         DONE(DEPOSIT_64);
     }
     CASE(EXTRACT2_32)
@@ -820,7 +696,7 @@ static uintptr_t interp_exec(void *env, const void *tc_rx)
         R(1) = (R(2) >> pos) | (R(3) << (64 - pos));
         DONE(EXTRACT2_64);
     }
-    UN64(BSWAP16, __builtin_bswap16((uint16_t)a))
+    UN64(BSWAP16, ir_eval_bswap16(a))
     UN64(BSWAP32, __builtin_bswap32((uint32_t)a))
     UN64(BSWAP64, __builtin_bswap64(a))
     BIN32(CLZ_32, a ? (uint32_t)__builtin_clz(a) : b)

@@ -9,32 +9,6 @@
 #include "x86_64/emit.h"
 
 /* ------------------------------------------------------------------ */
-/* Raw bytes                                                           */
-
-void x86_byte(IRContext *s, uint8_t b)
-{
-    *s->code_ptr++ = b;
-}
-
-void x86_u16(IRContext *s, uint16_t v)
-{
-    memcpy(s->code_ptr, &v, 2);
-    s->code_ptr += 2;
-}
-
-void x86_u32(IRContext *s, uint32_t v)
-{
-    memcpy(s->code_ptr, &v, 4);
-    s->code_ptr += 4;
-}
-
-void x86_u64(IRContext *s, uint64_t v)
-{
-    memcpy(s->code_ptr, &v, 8);
-    s->code_ptr += 8;
-}
-
-/* ------------------------------------------------------------------ */
 /* Opcode, ModRM, SIB                                                  */
 
 void x86_opc(IRContext *s, uint32_t opc, int reg, int rm, int index)
@@ -215,9 +189,20 @@ void x86_shift_cl(IRContext *s, X86Shift op, bool w64, int dst)
     x86_op_rr(s, 0xd3 | w(w64), op, dst);
 }
 
-void x86_grp3(IRContext *s, int ext, bool w64, int rm)
+void x86_grp3(IRContext *s, X86Grp3 ext, bool w64, int rm)
 {
     x86_op_rr(s, XOP_GRP3 | w(w64), ext, rm);
+}
+
+void x86_sign_extend_ax(IRContext *s, bool w64)
+{
+    x86_opc(s, XOP_CDQ | w(w64), 0, 0, -1);
+}
+
+void x86_rol16_8(IRContext *s, int reg)
+{
+    x86_op_rr(s, 0xc1 | XO_66, XS_ROL, reg);
+    x86_byte(s, 8);
 }
 
 void x86_lea(IRContext *s, bool w64, int dst, int base, int index,

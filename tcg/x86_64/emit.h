@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kestrel/ir.h"
 
@@ -54,6 +55,13 @@ typedef enum X86Shift {
     XS_ROL = 0, XS_ROR = 1, XS_SHL = 4, XS_SHR = 5, XS_SAR = 7,
 } X86Shift;
 
+/* Group-3 unary operations (/n of 0xf7, XOP_GRP3). */
+typedef enum X86Grp3 {
+    XG3_TEST = 0,               /* followed by an imm32 */
+    XG3_NOT = 2, XG3_NEG = 3, XG3_MUL = 4, XG3_IMUL = 5, XG3_DIV = 6,
+    XG3_IDIV = 7,
+} X86Grp3;
+
 /* Opcodes used with x86_op_rr / x86_op_rm. */
 #define XOP_ALU_RM_R(a) (0x01 + ((a) << 3))  /* alu r/m, r */
 #define XOP_ALU_R_RM(a) (0x03 + ((a) << 3))  /* alu r, r/m */
@@ -71,7 +79,8 @@ typedef enum X86Shift {
 #define XOP_IMUL_R_RM (0xaf | XO_0F)
 #define XOP_IMUL_IMM32 0x69
 #define XOP_IMUL_IMM8 0x6b
-#define XOP_GRP3 0xf7          /* /2 not /3 neg /4 mul /5 imul /6 div /7 idiv */
+#define XOP_GRP3 0xf7          /* X86Grp3 in the reg field */
+#define XOP_CDQ 0x99           /* cdq; cqo with XO_W */
 #define XOP_GRP5 0xff          /* /2 call /4 jmp */
 #define XOP_BSF (0xbc | XO_0F)
 #define XOP_BSR (0xbd | XO_0F)
@@ -102,11 +111,26 @@ static inline bool x86_fits_s32(int64_t v)
     return v == (int32_t)v;
 }
 
-/* Raw bytes. */
-void x86_byte(IRContext *s, uint8_t b);
-void x86_u16(IRContext *s, uint16_t v);
-void x86_u32(IRContext *s, uint32_t v);
-void x86_u64(IRContext *s, uint64_t v);
+/* Raw bytes: inline, every encoder calls them several times. */
+static inline void x86_byte(IRContext *s, uint8_t b)
+{
+    *s->code_ptr++ = b;
+}
+static inline void x86_u16(IRContext *s, uint16_t v)
+{
+    memcpy(s->code_ptr, &v, 2);
+    s->code_ptr += 2;
+}
+static inline void x86_u32(IRContext *s, uint32_t v)
+{
+    memcpy(s->code_ptr, &v, 4);
+    s->code_ptr += 4;
+}
+static inline void x86_u64(IRContext *s, uint64_t v)
+{
+    memcpy(s->code_ptr, &v, 8);
+    s->code_ptr += 8;
+}
 
 /* Prefixes, REX and opcode bytes for opc with these register fields. */
 void x86_opc(IRContext *s, uint32_t opc, int reg, int rm, int index);
@@ -140,8 +164,11 @@ void x86_alu_rm(IRContext *s, X86Alu op, bool w64, int dst, int base,
                 int32_t disp);
 void x86_shift_ri(IRContext *s, X86Shift op, bool w64, int dst, int count);
 void x86_shift_cl(IRContext *s, X86Shift op, bool w64, int dst);
-/* Group 3: /2 not, /3 neg, /4 mul, /5 imul, /6 div, /7 idiv. */
-void x86_grp3(IRContext *s, int ext, bool w64, int rm);
+void x86_grp3(IRContext *s, X86Grp3 ext, bool w64, int rm);
+/* cdq / cqo: sign-extend eax / rax into edx / rdx (before idiv). */
+void x86_sign_extend_ax(IRContext *s, bool w64);
+/* rol r16, 8: swap the two low bytes, keeping the rest of reg. */
+void x86_rol16_8(IRContext *s, int reg);
 void x86_lea(IRContext *s, bool w64, int dst, int base, int index,
              int shift, int32_t disp);
 void x86_test_rr(IRContext *s, bool w64, int a, int b);

@@ -51,8 +51,7 @@ static void emit_load(Lower *L, MemOp mop, bool w, int rd, int base,
             break;
         }
         x86_op_rm(s, XOP_MOVZWL, rd, base, index, 0, disp);
-        x86_op_rr(s, 0xc1 | XO_66, XS_ROL, rd);
-        x86_byte(s, 8);
+        x86_rol16_8(s, rd);
         if (sign) {
             x86_movsx16(s, w, rd, rd);
         }
@@ -106,8 +105,7 @@ static void emit_store(Lower *L, MemOp mop, int rv, int base, int index,
     g_assert(tmp >= 0);
     x86_mov_rr(s, true, tmp, rv);
     if (size == MO_16) {
-        x86_op_rr(s, 0xc1 | XO_66, XS_ROL, tmp);
-        x86_byte(s, 8);
+        x86_rol16_8(s, tmp);
     } else {
         x86_bswap(s, size == MO_64, tmp);
     }
@@ -196,10 +194,7 @@ void x86_lower_qemu(Lower *L)
     unsigned s_bits = mop & MO_SIZE, a_bits = memop_align_bits(mop);
     bool is_ld = nb_o > 0, is128 = s_bits == MO_128;
     bool softmmu = s->mem_mode == IR_MEM_SOFTMMU;
-    bool have_slow = is_ld ? (is128 ? s->ld128_slow != NULL
-                                    : s->ld_slow != NULL)
-                           : (is128 ? s->st128_slow != NULL
-                                    : s->st_slow != NULL);
+    bool have_slow = ir_mem_slow_fn(s, op->opc) != 0;
     SlowPath sp = { .opc = op->opc, .type = op->type, .oi = oi,
                     .val = { -1, -1 }, .out = { -1, -1 } };
     uint16_t in_mask = 0, out_mask = 0, assoc = 0;
@@ -261,7 +256,7 @@ void x86_lower_qemu(Lower *L)
         base = raddr, index = t0;
     } else {
         if (a_bits && have_slow) {
-            x86_op_rr(s, XOP_GRP3 | XO_W, 0, raddr);   /* test raddr, imm */
+            x86_grp3(s, XG3_TEST, true, raddr);
             x86_u32(s, (1u << a_bits) - 1);
             branch = x86_jcc32(s, XC_NE);
         }
@@ -297,7 +292,9 @@ void x86_lower_qemu(Lower *L)
     if (branch) {
         sp.branch = (uint32_t)(branch - s->code_buf);
         sp.join = code_off(s);
-        g_array_append_val(L->slow, sp);
+        L->slow = ir_scratch(s, X86_SCRATCH_SLOW,
+                             sizeof(SlowPath) * (L->nb_slow + 1));
+        L->slow[L->nb_slow++] = sp;
     }
 }
 
@@ -316,7 +313,6 @@ void x86_emit_slow_path(Lower *L, const SlowPath *sp)
     IRContext *s = L->s;
     MemOp mop = get_memop(sp->oi);
     uintptr_t retaddr = (uintptr_t)(s->code_buf + sp->join + s->rx_diff) - 1;
-    void *fn;
 
     x86_patch32(s->code_buf + sp->branch, s->code_ptr);
     for (int r = 0; r < X_NB_REGS; r++) {
@@ -330,29 +326,25 @@ void x86_emit_slow_path(Lower *L, const SlowPath *sp)
     case IR_OP_qemu_ld:
         x86_movi(s, false, X_RDX, sp->oi);
         x86_op_rip(s, XOP_LEA | XO_W, X_RCX, retaddr);
-        fn = (void *)s->ld_slow;
         break;
     case IR_OP_qemu_st:
         slow_arg(s, sp, X_RDX, sp->val[0]);
         x86_movi(s, false, X_RCX, sp->oi);
         x86_op_rip(s, XOP_LEA | XO_W, X_R8, retaddr);
-        fn = (void *)s->st_slow;
         break;
     case IR_OP_qemu_ld128:
         x86_movi(s, false, X_RDX, sp->oi);
         x86_op_rip(s, XOP_LEA | XO_W, X_RCX, retaddr);
         x86_lea(s, true, X_R8, X_RSP, -1, 0, FRAME_OUT128);
-        fn = (void *)s->ld128_slow;
         break;
     default:
         slow_arg(s, sp, X_RDX, sp->val[0]);
         slow_arg(s, sp, X_RCX, sp->val[1]);
         x86_movi(s, false, X_R8, sp->oi);
         x86_op_rip(s, XOP_LEA | XO_W, X_R9, retaddr);
-        fn = (void *)s->st128_slow;
         break;
     }
-    x86_call_abs(s, (uintptr_t)fn, X_RAX);
+    x86_call_abs(s, ir_mem_slow_fn(s, (IROpcode)sp->opc), X_RAX);
     if (sp->opc == IR_OP_qemu_ld) {
         /* Extend as the fast path would have. */
         bool w = sp->type == IR_I64, sign = (mop & MO_SIGN) != 0;

@@ -24,7 +24,11 @@
 #include "backend.h"
 #include "x86_64/lower.h"
 
-/* Set by emit_prologue; exec and exit_tb need them. */
+/*
+ * Set by emit_prologue; exec and exit_tb need them.  File statics rather
+ * than backend state: there is one code buffer per process, and tcg_init
+ * re-emits the prologue (resetting these) whenever it maps a new one.
+ */
 static const uint8_t *prologue_rx;
 static const uint8_t *epilogue_ret_rx;   /* returns rax */
 static const uint8_t *epilogue_zero_rx;  /* returns 0 */
@@ -154,14 +158,44 @@ static void lower_mul(Lower *L)
     x86_op_rr(s, XOP_IMUL_R_RM | (w ? XO_W : 0), rd, r2);
 }
 
+static void lower_add(Lower *L)
+{
+    lower_alu(L, XA_ADD, true);
+}
+
+static void lower_sub(Lower *L)
+{
+    lower_alu(L, XA_SUB, false);
+}
+
+static void lower_and(Lower *L)
+{
+    lower_alu(L, XA_AND, true);
+}
+
+static void lower_or(Lower *L)
+{
+    lower_alu(L, XA_OR, true);
+}
+
+static void lower_xor(Lower *L)
+{
+    lower_alu(L, XA_XOR, true);
+}
+
 /*
- * and/or/xor with the second operand inverted (andc, orc) and/or the
- * result inverted (eqv, nand, nor).
+ * and/or/xor with the second operand inverted (andc, orc) or the result
+ * inverted (eqv, nand, nor).
  */
-static void lower_logic(Lower *L, X86Alu aop, bool inv_b, bool not_after)
+static void lower_logic(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    IROpcode opc = (IROpcode)ra->op->opc;
+    X86Alu aop = opc == IR_OP_andc || opc == IR_OP_nand ? XA_AND
+               : opc == IR_OP_eqv ? XA_XOR : XA_OR;
+    bool inv_b = opc == IR_OP_andc || opc == IR_OP_orc;
+    bool not_after = !inv_b;
     bool w = op_w64(L);
     int64_t v;
     int r1, r2, rd;
@@ -185,18 +219,20 @@ static void lower_logic(Lower *L, X86Alu aop, bool inv_b, bool not_after)
         /* rd != r1: reusing b is the only reuse (a is read last). */
         rd = ra_out(ra, 0, RA_ALL, 2);
         mov_if(s, w, rd, r2);
-        x86_grp3(s, 2, w, rd);
+        x86_grp3(s, XG3_NOT, w, rd);
         x86_alu_rr(s, aop, w, rd, r1);
     }
     if (not_after) {
         /* The output is the last register written; invert it. */
-        x86_grp3(s, 2, w, L->s->temps[L->ra.op->args[0]].reg);
+        x86_grp3(s, XG3_NOT, w, L->s->temps[L->ra.op->args[0]].reg);
     }
 }
 
-static void lower_unary(Lower *L, int grp3_ext)
+/* not, neg */
+static void lower_unary(Lower *L)
 {
     RegAlloc *ra = &L->ra;
+    X86Grp3 grp3_ext = ra->op->opc == IR_OP_not ? XG3_NOT : XG3_NEG;
     bool w = op_w64(L);
     int r1 = ra_in(ra, 1, RA_ALL);
     int rd = ra_out(ra, 0, RA_ALL, 1);
@@ -208,10 +244,28 @@ static void lower_unary(Lower *L, int grp3_ext)
 /* ------------------------------------------------------------------ */
 /* Shifts and rotates: the count is taken mod the width, as x86 does.  */
 
-static void lower_shift(Lower *L, X86Shift kind)
+static X86Shift shift_kind(IROpcode opc)
+{
+    switch (opc) {
+    case IR_OP_shl:
+        return XS_SHL;
+    case IR_OP_shr:
+        return XS_SHR;
+    case IR_OP_sar:
+        return XS_SAR;
+    case IR_OP_rotl:
+        return XS_ROL;
+    default:
+        return XS_ROR;
+    }
+}
+
+/* shl, shr, sar, rotl, rotr */
+static void lower_shift(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    X86Shift kind = shift_kind((IROpcode)ra->op->opc);
     bool w = op_w64(L);
     unsigned width = w ? 64 : 32;
     int64_t v;
@@ -254,10 +308,14 @@ static void lower_shift(Lower *L, X86Shift kind)
 /* ------------------------------------------------------------------ */
 /* Division: never traps, see ir.h for the b == 0 and INT_MIN/-1 cases */
 
-static void lower_div(Lower *L, bool sign, bool rem)
+/* divs, divu, rems, remu */
+static void lower_div(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    IROpcode opc = (IROpcode)ra->op->opc;
+    bool sign = opc == IR_OP_divs || opc == IR_OP_rems;
+    bool rem = opc == IR_OP_rems || opc == IR_OP_remu;
     bool w = op_w64(L);
     int64_t v;
     int rb;
@@ -278,11 +336,11 @@ static void lower_div(Lower *L, bool sign, bool rem)
         j_zero = x86_jcc8(s, XC_E);
     }
     if (sign) {
-        x86_opc(s, 0x99 | (w ? XO_W : 0), 0, 0, -1);   /* cdq / cqo */
-        x86_grp3(s, 7, w, rb);                         /* idiv */
+        x86_sign_extend_ax(s, w);
+        x86_grp3(s, XG3_IDIV, w, rb);
     } else {
         x86_zero(s, X_RDX);
-        x86_grp3(s, 6, w, rb);                         /* div */
+        x86_grp3(s, XG3_DIV, w, rb);
     }
     if (!known_safe) {
         j_done1 = x86_jmp8(s);
@@ -292,7 +350,7 @@ static void lower_div(Lower *L, bool sign, bool rem)
             if (rem) {
                 x86_zero(s, X_RDX);
             } else {
-                x86_grp3(s, 3, w, X_RAX);
+                x86_grp3(s, XG3_NEG, w, X_RAX);
             }
             j_done2 = x86_jmp8(s);
         }
@@ -311,26 +369,29 @@ static void lower_div(Lower *L, bool sign, bool rem)
     ra_out_fixed(ra, 0, rem ? X_RDX : X_RAX);
 }
 
-static void lower_mul2(Lower *L, bool sign)
+/* mulu2, muls2 */
+static void lower_mul2(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    bool sign = ra->op->opc == IR_OP_muls2;
     bool w = op_w64(L);
     int rb;
 
     ra_reserve(ra, RA_BIT(X_RAX) | RA_BIT(X_RDX));
     rb = ra_in(ra, 3, RA_ALL & ~RA_BIT(X_RAX) & ~RA_BIT(X_RDX));
     ra_load_into(ra, X_RAX, s->ops[ra->idx].args[2]);
-    x86_grp3(s, sign ? 5 : 4, w, rb);
+    x86_grp3(s, sign ? XG3_IMUL : XG3_MUL, w, rb);
     ra_out_fixed(ra, 0, X_RAX);
     ra_out_fixed(ra, 1, X_RDX);
 }
 
 /* add2/sub2: rl,rh = (ah:al) +- (bh:bl) with add/adc or sub/sbb. */
-static void lower_addsub2(Lower *L, bool sub)
+static void lower_addsub2(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    bool sub = ra->op->opc == IR_OP_sub2;
     bool w = op_w64(L);
     X86Alu lo_op = sub ? XA_SUB : XA_ADD, hi_op = sub ? XA_SBB : XA_ADC;
     int32_t bl_imm, bh_imm;
@@ -396,10 +457,12 @@ static X86Cond lower_cmp(Lower *L, unsigned ai, unsigned bi, IRCond c)
     return x86_cond(c);
 }
 
-static void lower_setcond(Lower *L, bool neg)
+/* setcond, negsetcond */
+static void lower_setcond(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    bool neg = ra->op->opc == IR_OP_negsetcond;
     bool w = op_w64(L);
     IRCond c = (IRCond)ra->op->args[3];
     X86Cond cc;
@@ -415,7 +478,7 @@ static void lower_setcond(Lower *L, bool neg)
     x86_setcc(s, cc, rd);
     x86_movzx8(s, rd, rd);
     if (neg) {
-        x86_grp3(s, 3, w, rd);
+        x86_grp3(s, XG3_NEG, w, rd);
     }
 }
 
@@ -471,8 +534,11 @@ static void emit_jump(Lower *L, int cc, IRLabel lab)
         return;
     }
     disp = cc < 0 ? x86_jmp32(s) : x86_jcc32(s, (X86Cond)cc);
-    Fixup f = { .label = lab, .disp = (uint32_t)(disp - s->code_buf) };
-    g_array_append_val(L->fixups, f);
+    L->fixups = ir_scratch(s, X86_SCRATCH_FIXUPS,
+                           sizeof(Fixup) * (L->nb_fixups + 1));
+    L->fixups[L->nb_fixups++] = (Fixup){
+        .label = lab, .disp = (uint32_t)(disp - s->code_buf),
+    };
 }
 
 static void lower_brcond(Lower *L)
@@ -518,10 +584,12 @@ static void lower_set_label(Lower *L)
 /* ------------------------------------------------------------------ */
 /* Bit fields, byte swaps, bit counts                                  */
 
-static void lower_extract(Lower *L, bool sign)
+/* extract, sextract */
+static void lower_extract(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    bool sign = ra->op->opc == IR_OP_sextract;
     bool w = op_w64(L);
     unsigned width = w ? 64 : 32;
     unsigned pos = ra->op->args[2], len = ra->op->args[3];
@@ -646,20 +714,20 @@ static void lower_extract2(Lower *L)
     x86_byte(s, pos);
 }
 
-static void lower_bswap(Lower *L, unsigned size)
+/* bswap16, bswap32, bswap64 */
+static void lower_bswap(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
     int r1 = ra_in(ra, 1, RA_ALL);
     int rd = ra_out(ra, 0, RA_ALL, 1);
 
-    switch (size) {
-    case 1:
+    switch (ra->op->opc) {
+    case IR_OP_bswap16:
         x86_movzx16(s, rd, r1);
-        x86_op_rr(s, 0xc1 | XO_66, XS_ROL, rd);   /* rol r16, 8 */
-        x86_byte(s, 8);
+        x86_rol16_8(s, rd);
         break;
-    case 2:
+    case IR_OP_bswap32:
         x86_mov_rr(s, false, rd, r1);
         x86_bswap(s, false, rd);
         break;
@@ -671,10 +739,11 @@ static void lower_bswap(Lower *L, unsigned size)
 }
 
 /* clz/ctz d, a, b: the count of a, or b when a == 0. */
-static void lower_clz_ctz(Lower *L, bool clz)
+static void lower_clz_ctz(Lower *L)
 {
     RegAlloc *ra = &L->ra;
     IRContext *s = L->s;
+    bool clz = ra->op->opc == IR_OP_clz;
     bool w = op_w64(L);
     unsigned width = w ? 64 : 32;
     int64_t v;
@@ -845,13 +914,14 @@ static void lower_goto_ptr(Lower *L)
     L->unreachable = true;
 }
 
-static bool lower_insn_start(Lower *L)
+static void lower_insn_start(Lower *L)
 {
     IRContext *s = L->s;
     IROp *op = L->ra.op;
 
     if (L->insn >= IR_MAX_INSNS) {
-        return false;
+        L->failed = true;
+        return;
     }
     if (L->insn > 0) {
         s->gen_insn_end_off[L->insn - 1] = code_off(s);
@@ -860,282 +930,197 @@ static bool lower_insn_start(Lower *L)
         s->gen_insn_data[L->insn][i] = op->args[i];
     }
     L->insn++;
-    return true;
 }
 
 /* ------------------------------------------------------------------ */
 /* Dispatch                                                            */
 
+static void lower_nop(Lower *L)
+{
+    (void)L;
+}
+
+static void lower_discard(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRTempDesc *ts = &L->s->temps[ra->op->args[0]];
+
+    if (ts->kind == IR_TEMP_NORMAL || ts->kind == IR_TEMP_GLOBAL) {
+        if (ts->val_loc == RA_LOC_REG) {
+            ra_forget(ra, ts->reg);
+        }
+        ts->val_loc = ts->kind == IR_TEMP_GLOBAL ? RA_LOC_MEM : RA_LOC_DEAD;
+    }
+}
+
+static void lower_mb(Lower *L)
+{
+    /* x86 is TSO: only a store followed by a load may be reordered. */
+    if (L->ra.op->args[0] & IR_MB_ST_LD) {
+        x86_mfence(L->s);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                            */
+
+typedef void (*LowerFn)(Lower *L);
+
+/*
+ * One lowering per op.  Those for several ops read what they differ in
+ * from ra->op->opc.  ra_end_op runs after every op: for ops without
+ * arguments, or after ra_reset (exits, br), it changes nothing.
+ */
+static const LowerFn lower_fns[IR_OP_COUNT] = {
+    [IR_OP_nop] = lower_nop,
+    [IR_OP_discard] = lower_discard,
+    [IR_OP_set_label] = lower_set_label,
+    [IR_OP_insn_start] = lower_insn_start,
+    [IR_OP_call] = x86_lower_call,
+    [IR_OP_br] = lower_br,
+    [IR_OP_brcond] = lower_brcond,
+    [IR_OP_mb] = lower_mb,
+    [IR_OP_mov] = lower_mov,
+    [IR_OP_setcond] = lower_setcond,
+    [IR_OP_negsetcond] = lower_setcond,
+    [IR_OP_movcond] = lower_movcond,
+    [IR_OP_ld] = x86_lower_ld,
+    [IR_OP_st] = x86_lower_st,
+    [IR_OP_add] = lower_add,
+    [IR_OP_sub] = lower_sub,
+    [IR_OP_mul] = lower_mul,
+    [IR_OP_mulu2] = lower_mul2,
+    [IR_OP_muls2] = lower_mul2,
+    [IR_OP_divs] = lower_div,
+    [IR_OP_divu] = lower_div,
+    [IR_OP_rems] = lower_div,
+    [IR_OP_remu] = lower_div,
+    [IR_OP_and] = lower_and,
+    [IR_OP_or] = lower_or,
+    [IR_OP_xor] = lower_xor,
+    [IR_OP_andc] = lower_logic,
+    [IR_OP_orc] = lower_logic,
+    [IR_OP_eqv] = lower_logic,
+    [IR_OP_nand] = lower_logic,
+    [IR_OP_nor] = lower_logic,
+    [IR_OP_not] = lower_unary,
+    [IR_OP_neg] = lower_unary,
+    [IR_OP_shl] = lower_shift,
+    [IR_OP_shr] = lower_shift,
+    [IR_OP_sar] = lower_shift,
+    [IR_OP_rotl] = lower_shift,
+    [IR_OP_rotr] = lower_shift,
+    [IR_OP_ext8s] = lower_ext,
+    [IR_OP_ext8u] = lower_ext,
+    [IR_OP_ext16s] = lower_ext,
+    [IR_OP_ext16u] = lower_ext,
+    [IR_OP_ext32s] = lower_ext,
+    [IR_OP_ext32u] = lower_ext,
+    [IR_OP_ext_i32_i64] = lower_ext,
+    [IR_OP_extu_i32_i64] = lower_ext,
+    [IR_OP_extrl_i64_i32] = lower_ext,
+    [IR_OP_extrh_i64_i32] = lower_ext,
+    [IR_OP_extract] = lower_extract,
+    [IR_OP_sextract] = lower_extract,
+    [IR_OP_deposit] = lower_deposit,
+    [IR_OP_extract2] = lower_extract2,
+    [IR_OP_bswap16] = lower_bswap,
+    [IR_OP_bswap32] = lower_bswap,
+    [IR_OP_bswap64] = lower_bswap,
+    [IR_OP_clz] = lower_clz_ctz,
+    [IR_OP_ctz] = lower_clz_ctz,
+    [IR_OP_ctpop] = lower_ctpop,
+    [IR_OP_add2] = lower_addsub2,
+    [IR_OP_sub2] = lower_addsub2,
+    [IR_OP_qemu_ld] = x86_lower_qemu,
+    [IR_OP_qemu_st] = x86_lower_qemu,
+    [IR_OP_qemu_ld128] = x86_lower_qemu,
+    [IR_OP_qemu_st128] = x86_lower_qemu,
+    [IR_OP_goto_tb] = lower_goto_tb,
+    [IR_OP_exit_tb] = lower_exit_tb,
+    [IR_OP_goto_ptr] = lower_goto_ptr,
+};
+
 /* Lower one op; false if the TB cannot be generated (too large). */
 static bool lower_op(Lower *L, uint32_t idx)
 {
-    RegAlloc *ra = &L->ra;
-    IROp *op = &L->s->ops[idx];
+    LowerFn fn = lower_fns[L->s->ops[idx].opc];
 
-    ra_begin_op(ra, idx);
-    switch (op->opc) {
-    case IR_OP_nop:
-        return true;
-    case IR_OP_insn_start:
-        return lower_insn_start(L);
-    case IR_OP_discard: {
-        IRTempDesc *ts = &L->s->temps[op->args[0]];
-        if (ts->kind == IR_TEMP_NORMAL || ts->kind == IR_TEMP_GLOBAL) {
-            if (ts->val_loc == RA_LOC_REG) {
-                ra_forget(ra, ts->reg);
-            }
-            ts->val_loc = ts->kind == IR_TEMP_GLOBAL ? RA_LOC_MEM
-                                                     : RA_LOC_DEAD;
-        }
-        return true;
-    }
-    case IR_OP_set_label:
-        lower_set_label(L);
-        return true;
-    case IR_OP_br:
-        lower_br(L);
-        return true;
-    case IR_OP_brcond:
-        lower_brcond(L);
-        break;
-    case IR_OP_mb:
-        /* x86 is TSO: only a store followed by a load may be reordered. */
-        if (op->args[0] & IR_MB_ST_LD) {
-            x86_mfence(L->s);
-        }
-        return true;
-    case IR_OP_call:
-        x86_lower_call(L);
-        break;
-    case IR_OP_mov:
-        lower_mov(L);
-        break;
-    case IR_OP_setcond:
-        lower_setcond(L, false);
-        break;
-    case IR_OP_negsetcond:
-        lower_setcond(L, true);
-        break;
-    case IR_OP_movcond:
-        lower_movcond(L);
-        break;
-    case IR_OP_ld:
-        x86_lower_ld(L);
-        break;
-    case IR_OP_st:
-        x86_lower_st(L);
-        break;
-    case IR_OP_add:
-        lower_alu(L, XA_ADD, true);
-        break;
-    case IR_OP_sub:
-        lower_alu(L, XA_SUB, false);
-        break;
-    case IR_OP_mul:
-        lower_mul(L);
-        break;
-    case IR_OP_mulu2:
-        lower_mul2(L, false);
-        break;
-    case IR_OP_muls2:
-        lower_mul2(L, true);
-        break;
-    case IR_OP_divs:
-        lower_div(L, true, false);
-        break;
-    case IR_OP_divu:
-        lower_div(L, false, false);
-        break;
-    case IR_OP_rems:
-        lower_div(L, true, true);
-        break;
-    case IR_OP_remu:
-        lower_div(L, false, true);
-        break;
-    case IR_OP_and:
-        lower_alu(L, XA_AND, true);
-        break;
-    case IR_OP_or:
-        lower_alu(L, XA_OR, true);
-        break;
-    case IR_OP_xor:
-        lower_alu(L, XA_XOR, true);
-        break;
-    case IR_OP_andc:
-        lower_logic(L, XA_AND, true, false);
-        break;
-    case IR_OP_orc:
-        lower_logic(L, XA_OR, true, false);
-        break;
-    case IR_OP_eqv:
-        lower_logic(L, XA_XOR, false, true);
-        break;
-    case IR_OP_nand:
-        lower_logic(L, XA_AND, false, true);
-        break;
-    case IR_OP_nor:
-        lower_logic(L, XA_OR, false, true);
-        break;
-    case IR_OP_not:
-        lower_unary(L, 2);
-        break;
-    case IR_OP_neg:
-        lower_unary(L, 3);
-        break;
-    case IR_OP_shl:
-        lower_shift(L, XS_SHL);
-        break;
-    case IR_OP_shr:
-        lower_shift(L, XS_SHR);
-        break;
-    case IR_OP_sar:
-        lower_shift(L, XS_SAR);
-        break;
-    case IR_OP_rotl:
-        lower_shift(L, XS_ROL);
-        break;
-    case IR_OP_rotr:
-        lower_shift(L, XS_ROR);
-        break;
-    case IR_OP_ext8s:
-    case IR_OP_ext8u:
-    case IR_OP_ext16s:
-    case IR_OP_ext16u:
-    case IR_OP_ext32s:
-    case IR_OP_ext32u:
-    case IR_OP_ext_i32_i64:
-    case IR_OP_extu_i32_i64:
-    case IR_OP_extrl_i64_i32:
-    case IR_OP_extrh_i64_i32:
-        lower_ext(L);
-        break;
-    case IR_OP_extract:
-        lower_extract(L, false);
-        break;
-    case IR_OP_sextract:
-        lower_extract(L, true);
-        break;
-    case IR_OP_deposit:
-        lower_deposit(L);
-        break;
-    case IR_OP_extract2:
-        lower_extract2(L);
-        break;
-    case IR_OP_bswap16:
-        lower_bswap(L, 1);
-        break;
-    case IR_OP_bswap32:
-        lower_bswap(L, 2);
-        break;
-    case IR_OP_bswap64:
-        lower_bswap(L, 3);
-        break;
-    case IR_OP_clz:
-        lower_clz_ctz(L, true);
-        break;
-    case IR_OP_ctz:
-        lower_clz_ctz(L, false);
-        break;
-    case IR_OP_ctpop:
-        lower_ctpop(L);
-        break;
-    case IR_OP_add2:
-        lower_addsub2(L, false);
-        break;
-    case IR_OP_sub2:
-        lower_addsub2(L, true);
-        break;
-    case IR_OP_qemu_ld:
-    case IR_OP_qemu_st:
-    case IR_OP_qemu_ld128:
-    case IR_OP_qemu_st128:
-        x86_lower_qemu(L);
-        break;
-    case IR_OP_goto_tb:
-        lower_goto_tb(L);
-        return true;
-    case IR_OP_exit_tb:
-        lower_exit_tb(L);
-        return true;
-    case IR_OP_goto_ptr:
-        lower_goto_ptr(L);
-        return true;
-    default:
-        g_assert_not_reached();
-    }
-    ra_end_op(ra);
-    return true;
+    g_assert(fn != NULL);
+    ra_begin_op(&L->ra, idx);
+    fn(L);
+    ra_end_op(&L->ra);
+    return !L->failed && !L->ra.out_of_slots;
 }
 
-static void lower_free(Lower *L)
+/* Label tables for the TB: offsets unknown yet, set_label positions. */
+static void lower_labels_init(Lower *L)
 {
-    ra_fini(&L->ra);
-    g_free(L->label_off);
-    g_free(L->label_idx);
-    g_array_free(L->fixups, true);
-    g_array_free(L->slow, true);
+    IRContext *s = L->s;
+    size_t n = s->nb_labels + 1;
+
+    L->label_off = ir_scratch(s, X86_SCRATCH_LABEL_OFF, sizeof(uint32_t) * n);
+    L->label_idx = ir_scratch0(s, X86_SCRATCH_LABEL_IDX, sizeof(uint32_t) * n);
+    memset(L->label_off, 0xff, sizeof(uint32_t) * n);
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        if (s->ops[i].opc == IR_OP_set_label) {
+            L->label_idx[s->ops[i].args[0]] = i;
+        }
+    }
+}
+
+/* After the last op: slow paths, then forward jumps.  -1 if out of room. */
+static int lower_finish(Lower *L)
+{
+    IRContext *s = L->s;
+
+    if (L->insn > 0) {
+        s->gen_insn_end_off[L->insn - 1] = code_off(s);
+    }
+    for (uint32_t i = 0; i < L->nb_slow; i++) {
+        x86_emit_slow_path(L, &L->slow[i]);
+        if (s->code_ptr > s->code_highwater) {
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < L->nb_fixups; i++) {
+        const Fixup *f = &L->fixups[i];
+        g_assert(L->label_off[f->label] != UINT32_MAX);
+        x86_patch32(s->code_buf + f->disp, s->code_buf + L->label_off[f->label]);
+    }
+    for (int n = 0; n < 2; n++) {
+        /* TranslationBlock keeps these in 16 bits. */
+        if (s->tb_jmp_insn_offset[n] != UINT32_MAX &&
+            s->tb_jmp_reset_offset[n] >= UINT16_MAX) {
+            return -2;
+        }
+    }
+    return (int)code_off(s);
 }
 
 static int x86_gen_code(IRContext *s)
 {
     Lower L = { .s = s };
-    int ret = -2;
 
     host_cpu_detect();
     L.feat = host_cpu_features;
     g_assert(epilogue_ret_rx != NULL);
     ir_liveness(s);
-
-    L.label_off = g_new(uint32_t, s->nb_labels + 1);
-    L.label_idx = g_new0(uint32_t, s->nb_labels + 1);
-    memset(L.label_off, 0xff, sizeof(uint32_t) * (s->nb_labels + 1));
-    for (uint32_t i = 0; i < s->nb_ops; i++) {
-        if (s->ops[i].opc == IR_OP_set_label) {
-            L.label_idx[s->ops[i].args[0]] = i;
-        }
-    }
-    L.fixups = g_array_new(false, false, sizeof(Fixup));
-    L.slow = g_array_new(false, false, sizeof(SlowPath));
+    lower_labels_init(&L);
     ra_init(&L.ra, s);
     /* Slots without a goto_tb stay UINT32_MAX. */
     s->tb_jmp_insn_offset[0] = s->tb_jmp_insn_offset[1] = UINT32_MAX;
     s->tb_jmp_reset_offset[0] = s->tb_jmp_reset_offset[1] = UINT32_MAX;
 
     for (uint32_t i = 0; i < s->nb_ops; i++) {
-        if (!lower_op(&L, i) || L.ra.out_of_slots) {
-            goto out;
+        if (!lower_op(&L, i)) {
+            return -2;
         }
         if (s->code_ptr > s->code_highwater) {
-            ret = -1;
-            goto out;
+            return -1;
         }
     }
-    if (L.insn > 0) {
-        s->gen_insn_end_off[L.insn - 1] = code_off(s);
-    }
-    for (guint i = 0; i < L.slow->len; i++) {
-        x86_emit_slow_path(&L, &g_array_index(L.slow, SlowPath, i));
-        if (s->code_ptr > s->code_highwater) {
-            ret = -1;
-            goto out;
-        }
-    }
-    for (guint i = 0; i < L.fixups->len; i++) {
-        Fixup *f = &g_array_index(L.fixups, Fixup, i);
-        g_assert(L.label_off[f->label] != UINT32_MAX);
-        x86_patch32(s->code_buf + f->disp, s->code_buf + L.label_off[f->label]);
-    }
-    for (int n = 0; n < 2; n++) {
-        /* TranslationBlock keeps these in 16 bits. */
-        if (s->tb_jmp_insn_offset[n] != UINT32_MAX &&
-            s->tb_jmp_reset_offset[n] >= UINT16_MAX) {
-            goto out;
-        }
-    }
-    ret = (int)code_off(s);
-out:
-    lower_free(&L);
-    return ret;
+    return lower_finish(&L);
 }
 
 /* ------------------------------------------------------------------ */

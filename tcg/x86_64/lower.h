@@ -36,11 +36,15 @@ typedef struct Lower {
     IRContext *s;
     RegAlloc ra;
     unsigned feat;         /* HOST_CPU_* for this TB */
+    /* Per-TB arrays in the context's scratch (X86_SCRATCH_*). */
     uint32_t *label_off;   /* code offset of each label, or UINT32_MAX */
     uint32_t *label_idx;   /* op index of each set_label */
-    GArray *fixups;
-    GArray *slow;
+    Fixup *fixups;         /* forward jumps to patch */
+    uint32_t nb_fixups;
+    SlowPath *slow;        /* out-of-line slow paths, in emission order */
+    uint32_t nb_slow;
     unsigned insn;         /* guest instructions started so far */
+    bool failed;           /* the TB cannot be generated (too many insns) */
     bool unreachable;      /* after br / exit: no fall-through state */
 } Lower;
 

@@ -14,6 +14,7 @@
  *  5. Constants are materialised with mov (never xor), so loading an
  *     input never disturbs the flags between a cmp and its jcc/cmov.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "x86_64/regalloc.h"
@@ -45,20 +46,29 @@ static void ra_slot(RegAlloc *ra, IRTemp t)
 {
     IRTempDesc *ts = ts_of(ra, t);
 
+    unsigned k;
+
     if (ts->mem_allocated) {
         return;
     }
-    for (unsigned k = 0; k < RA_MAX_SLOTS; k++) {
+    /* A TB spills few temps: scan the slots in use, else take a new one. */
+    for (k = 0; k < ra->nb_slots; k++) {
         if (ra->slot_end[k] < (int64_t)ts->live_start) {
-            ra->slot_end[k] = ts->live_end;
-            ts->spill_offset = FRAME_SPILL + 8 * k;
-            ts->mem_allocated = true;
-            return;
+            break;
         }
     }
-    /* The caller sees out_of_slots and gives up on this TB. */
-    ra->out_of_slots = true;
-    ts->spill_offset = FRAME_SPILL;
+    if (k == RA_MAX_SLOTS) {
+        /* The caller sees out_of_slots and gives up on this TB. */
+        ra->out_of_slots = true;
+        ts->spill_offset = FRAME_SPILL;
+        ts->mem_allocated = true;
+        return;
+    }
+    if (k == ra->nb_slots) {
+        ra->nb_slots++;
+    }
+    ra->slot_end[k] = ts->live_end;
+    ts->spill_offset = FRAME_SPILL + 8 * k;
     ts->mem_allocated = true;
 }
 
@@ -576,15 +586,13 @@ void ra_at_label(RegAlloc *ra, uint32_t label_idx)
 
 void ra_init(RegAlloc *ra, IRContext *s)
 {
-    memset(ra, 0, sizeof(*ra));
+    memset(ra, 0, offsetof(RegAlloc, slot_end));
     ra->s = s;
     for (int r = 0; r < X_NB_REGS; r++) {
         ra->reg_temp[r] = -1;
     }
-    for (unsigned k = 0; k < RA_MAX_SLOTS; k++) {
-        ra->slot_end[k] = -1;
-    }
-    ra->cross = g_new(IRTemp, s->nb_temps + 1);
+    ra->cross = ir_scratch(s, X86_SCRATCH_CROSS,
+                           sizeof(IRTemp) * (s->nb_temps + 1));
     for (uint32_t t = 0; t < s->nb_temps; t++) {
         IRTempDesc *ts = &s->temps[t];
         ts->reg = -1;
@@ -613,8 +621,3 @@ void ra_init(RegAlloc *ra, IRContext *s)
     }
 }
 
-void ra_fini(RegAlloc *ra)
-{
-    g_free(ra->cross);
-    ra->cross = NULL;
-}

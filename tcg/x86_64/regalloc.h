@@ -54,6 +54,15 @@ enum {
     RA_LOC_MEM = 2,  /* in env (globals) or the spill slot */
 };
 
+/* The x86-64 backend's IRContext scratch slots (ir_scratch). */
+enum {
+    X86_SCRATCH_LABEL_OFF = IR_SCRATCH_BACKEND,
+    X86_SCRATCH_LABEL_IDX,
+    X86_SCRATCH_FIXUPS,
+    X86_SCRATCH_SLOW,
+    X86_SCRATCH_CROSS,
+};
+
 typedef struct RegAlloc {
     IRContext *s;
     IROp *op;                   /* op being lowered */
@@ -63,15 +72,16 @@ typedef struct RegAlloc {
     uint16_t arg_copy;          /* registers holding private copies */
     int8_t arg_reg[IR_MAX_ARGS];/* register of each arg of the op */
     uint32_t lru[X_NB_REGS];    /* op index of last use, for eviction */
-    int64_t slot_end[RA_MAX_SLOTS]; /* live_end of the slot's last owner */
     bool out_of_slots;          /* TB needs more spill slots: fail (-2) */
     IRTemp *cross;              /* normal temps live at some label */
     uint32_t nb_cross;
+    uint32_t nb_slots;          /* slots handed out so far: slot_end[0..) */
+    /* Last: ra_init does not clear it, nb_slots says what is valid. */
+    int64_t slot_end[RA_MAX_SLOTS]; /* live_end of the slot's last owner */
 } RegAlloc;
 
 /* Start a TB: every global in env, every normal temp dead. */
 void ra_init(RegAlloc *ra, IRContext *s);
-void ra_fini(RegAlloc *ra);
 
 void ra_begin_op(RegAlloc *ra, uint32_t idx);
 /* Input arg n in some register of allowed; returns it (locked). */

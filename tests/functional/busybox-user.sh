@@ -33,6 +33,11 @@ if [ ! -x "$BB_ARM" ] || [ ! -x "$BB_AMD" ]; then
         exit 77
     fi
 fi
+# Cases run in their own directories: make the path absolute.
+case $K in
+/*) ;;
+*) K=$PWD/$K ;;
+esac
 if [ ! -x "$K" ]; then
     echo "busybox-user: $K: not an executable" >&2
     exit 1

@@ -318,7 +318,9 @@ static void test_id_regs_mrs(void **state)
     assert_int_equal(env->xregs[0], 0x410fd083);
     assert_int_equal((env->xregs[1] >> 20) & 15, 2);   /* LSE */
     assert_int_equal((env->xregs[1] >> 16) & 15, 1);   /* CRC32 */
-    assert_int_equal((env->xregs[1] >> 4) & 15, 0);    /* no AES yet */
+    assert_int_equal((env->xregs[1] >> 4) & 15, 2);    /* AES + PMULL */
+    assert_int_equal((env->xregs[1] >> 8) & 15, 1);    /* SHA1 */
+    assert_int_equal((env->xregs[1] >> 12) & 15, 1);   /* SHA256 */
     assert_int_equal(env->xregs[2] & 15, 1);
     assert_int_equal(env->xregs[3], 0x8444c004);
     assert_int_equal(env->xregs[4], 1000000000);
@@ -326,7 +328,8 @@ static void test_id_regs_mrs(void **state)
     assert_int_equal(env->xregs[7], 0);
     assert_int_equal(env->xregs[8], 0xabcdef);
     assert_true(cpu->hwcap & ARM_HWCAP_ATOMICS);
-    assert_false(cpu->hwcap & ARM_HWCAP_AES);
+    assert_true(cpu->hwcap & ARM_HWCAP_AES);
+    assert_true(cpu->hwcap & ARM_HWCAP_PMULL);
     aarch64_cpu_free(cpu);
 }
 
