@@ -57,6 +57,8 @@ static const struct {
     { TARGET_NR_exit, "d" }, { TARGET_NR_exit_group, "d" },
     { TARGET_NR_wait4, "dpxp" }, { TARGET_NR_kill, "dd" },
     { TARGET_NR_tgkill, "ddd" }, { TARGET_NR_tkill, "dd" },
+    { TARGET_NR_rt_sigqueueinfo, "ddp" },
+    { TARGET_NR_rt_tgsigqueueinfo, "dddp" },
     { TARGET_NR_clone, "xpppp" }, { TARGET_NR_rt_sigaction, "dppu" },
     { TARGET_NR_rt_sigprocmask, "dppu" }, { TARGET_NR_rt_sigreturn, "" },
     { TARGET_NR_getpid, "" }, { TARGET_NR_getppid, "" },

@@ -576,6 +576,19 @@ static bool do_ids(int nr, const uint64_t *a, int64_t *ret)
                                       ? SYS_getgroups : SYS_setgroups,
                                       (int)a[0], p[0]));
         return true;
+    case TARGET_NR_rt_sigqueueinfo:
+    case TARGET_NR_rt_tgsigqueueinfo: {
+        /* siginfo has the same 128-byte layout on both sides. */
+        bool tg = nr == TARGET_NR_rt_tgsigqueueinfo;
+
+        p[0] = gbuf(a[tg ? 3 : 2], 128, PAGE_READ, &bad);
+        *ret = bad ? -EFAULT
+                   : tg ? host_ret(syscall(SYS_rt_tgsigqueueinfo, (int)a[0],
+                                           (int)a[1], (int)a[2], p[0]))
+                        : host_ret(syscall(SYS_rt_sigqueueinfo, (int)a[0],
+                                           (int)a[1], p[0]));
+        return true;
+    }
     case TARGET_NR_capget:
     case TARGET_NR_capset:
         p[0] = gbuf(a[0], 8, PAGE_READ | PAGE_WRITE, &bad);

@@ -188,75 +188,84 @@ static void call_globals(Liveness *l, IROp *op)
     }
 }
 
-static void liveness_op(Liveness *l, uint32_t idx)
+/*
+ * Control flow, and ops with nothing to track.  True when that was the
+ * whole op (including a dead op removed, rule 5).
+ */
+static bool liveness_control(Liveness *l, IROp *op, uint32_t idx)
 {
     IRContext *s = l->s;
-    IROp *op = &s->ops[idx];
-    const IROpDef *def = &ir_op_defs[op->opc];
-    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
-    uint32_t life = 0;
 
     switch (op->opc) {
     case IR_OP_nop:
     case IR_OP_insn_start:
     case IR_OP_mb:
-        return;
+        return true;
     case IR_OP_discard: {
         IRTemp t = op->args[0];
         if (s->temps[t].kind == IR_TEMP_NORMAL ||
             s->temps[t].kind == IR_TEMP_GLOBAL) {
             set_state(l, t, 0);
         }
-        return;
+        return true;
     }
     case IR_OP_set_label:
         label_record(l, (IRLabel)op->args[0], idx);
         /* Rule 2: the fall-through into the label leaves globals in env. */
         globals_to_mem(l, false);
-        return;
+        return true;
     case IR_OP_br:
         globals_to_mem(l, false);
         normals_from_label(l, (IRLabel)op->args[0], idx, false);
-        return;
+        return true;
     case IR_OP_exit_tb:
     case IR_OP_goto_tb:
     case IR_OP_goto_ptr:
         globals_to_mem(l, false);
         normals_dead(l);
-        break;
+        return false;
     case IR_OP_brcond:
         globals_need_mem(l);
         normals_from_label(l, (IRLabel)op->args[3], idx, true);
-        break;
+        return false;
     default:
-        if (op_removable(op, def) && outputs_dead(l, op)) {
+        if (op_removable(op, &ir_op_defs[op->opc]) && outputs_dead(l, op)) {
             if (l->write) {
                 ir_op_remove(s, idx);
             }
-            return;
+            return true;
         }
-        break;
+        return false;
     }
+}
 
-    /* Outputs: dead if unread, synced if env needs them. */
-    for (unsigned i = 0; i < nb_o; i++) {
+/* Outputs: dead if unread, synced if env needs them (rules 3, 4). */
+static uint32_t liveness_outputs(Liveness *l, IROp *op, uint32_t idx)
+{
+    uint32_t life = 0;
+
+    for (unsigned i = 0; i < op->nb_oargs; i++) {
         IRTemp t = op->args[i];
         unsigned st = get_state(l, t);
         if (!(st & LS_LIVE)) {
             life |= IR_LIFE_DEAD(i);
         }
-        if (s->temps[t].kind == IR_TEMP_GLOBAL && (st & LS_MEM)) {
+        if (l->s->temps[t].kind == IR_TEMP_GLOBAL && (st & LS_MEM)) {
             life |= IR_LIFE_SYNC(i);
         }
         set_state(l, t, 0);
         range_add(l, t, idx, false);
     }
-    if (op->opc == IR_OP_call) {
-        call_globals(l, op);
-    } else if (def->flags & IR_OPF_MEM) {
-        globals_need_mem(l);
-    }
-    /* Inputs: every position of a temp dying here gets the bit. */
+    return life;
+}
+
+/* Inputs: every position of a temp dying here gets the bit; then live. */
+static uint32_t liveness_inputs(Liveness *l, IROp *op, uint32_t idx)
+{
+    IRContext *s = l->s;
+    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
+    uint32_t life = 0;
+
     for (unsigned i = nb_o; i < nb_o + nb_i; i++) {
         IRTemp t = op->args[i];
         unsigned kind = s->temps[t].kind;
@@ -273,6 +282,24 @@ static void liveness_op(Liveness *l, uint32_t idx)
         }
         range_add(l, t, idx, false);
     }
+    return life;
+}
+
+static void liveness_op(Liveness *l, uint32_t idx)
+{
+    IROp *op = &l->s->ops[idx];
+    uint32_t life;
+
+    if (liveness_control(l, op, idx)) {
+        return;
+    }
+    life = liveness_outputs(l, op, idx);
+    if (op->opc == IR_OP_call) {
+        call_globals(l, op);
+    } else if (ir_op_defs[op->opc].flags & IR_OPF_MEM) {
+        globals_need_mem(l);
+    }
+    life |= liveness_inputs(l, op, idx);
     if (l->write) {
         op->life = life;
     }

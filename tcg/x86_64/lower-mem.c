@@ -177,6 +177,132 @@ static int32_t tlb_fast_off(unsigned idx, bool table)
 }
 
 /*
+ * Registers for a guest access: the address (and stored values), two
+ * scratch registers, the outputs; and which caller-saved registers the
+ * slow path must save around its call (sp->save) and restore (sp->restore).
+ */
+static void qemu_regs(Lower *L, SlowPath *sp, unsigned ai, int *t0, int *t1)
+{
+    RegAlloc *ra = &L->ra;
+    IROp *op = ra->op;
+    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
+    uint16_t in_mask = 0, out_mask = 0, assoc = 0;
+
+    sp->addr = ra_in(ra, ai, RA_ALL);
+    in_mask |= RA_BIT(sp->addr);
+    if (nb_o == 0) {
+        for (unsigned i = 0; i + 1 < nb_i; i++) {
+            sp->val[i] = ra_in(ra, i, RA_ALL);
+            in_mask |= RA_BIT(sp->val[i]);
+        }
+    }
+    *t0 = ra_scratch(ra, RA_ALL);
+    *t1 = ra_scratch(ra, RA_ALL);
+    for (unsigned i = 0; i < nb_o; i++) {
+        /* 128-bit loads address through t0, so addr may be reused. */
+        sp->out[i] = ra_out(ra, i, RA_ALL, i == 0 ? (int)ai : -1);
+        out_mask |= RA_BIT(sp->out[i]);
+    }
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if (ra->reg_temp[r] >= 0) {
+            assoc |= RA_BIT(r);
+        }
+    }
+    sp->save = (assoc | in_mask) & RA_CALLER_SAVED;
+    sp->restore = sp->save & ~out_mask;
+}
+
+/*
+ * Softmmu: t0 = the TLB entry's addend, or a jne to the slow path (its
+ * displacement is returned) on a miss.  The host address is addr + t0.
+ */
+static uint8_t *emit_tlb_check(Lower *L, MemOpIdx oi, bool is_ld, int raddr,
+                               int t0, int t1)
+{
+    IRContext *s = L->s;
+    MemOp mop = get_memop(oi);
+    unsigned s_bits = mop & MO_SIZE, a_bits = memop_align_bits(mop);
+    unsigned s_mask = (1u << s_bits) - 1, a_mask = (1u << a_bits) - 1;
+    unsigned mmu = get_mmuidx(oi);
+    uint8_t *branch;
+
+    x86_mov_rr(s, true, t0, raddr);
+    x86_shift_ri(s, XS_SHR, true, t0, TARGET_PAGE_BITS - TLB_ENTRY_BITS);
+    x86_alu_rm(s, XA_AND, true, t0, RA_REG_ENV, tlb_fast_off(mmu, false));
+    x86_alu_rm(s, XA_ADD, true, t0, RA_REG_ENV, tlb_fast_off(mmu, true));
+    /*
+     * Compare the page of the last byte (so page-crossing accesses miss)
+     * with the alignment bits of the first.
+     */
+    if (a_bits >= s_bits) {
+        x86_mov_rr(s, true, t1, raddr);
+    } else {
+        x86_lea(s, true, t1, raddr, -1, 0, (int32_t)(s_mask - a_mask));
+    }
+    x86_alu_ri(s, XA_AND, true, t1, (int32_t)(TARGET_PAGE_MASK | a_mask));
+    x86_alu_rm(s, XA_CMP, true, t1, t0,
+               is_ld ? offsetof(TLBEntry, addr_read)
+                     : offsetof(TLBEntry, addr_write));
+    branch = x86_jcc32(s, XC_NE);
+    x86_load64(s, t0, t0, offsetof(TLBEntry, addend));
+    return branch;
+}
+
+/*
+ * Direct mode: the host address is guest_base + addr, as [addr + disp]
+ * or [addr + t0].  A misaligned access branches to the slow path when
+ * the access needs alignment and a hook is set (returned), else NULL.
+ */
+static uint8_t *emit_direct_check(Lower *L, MemOp mop, bool have_slow,
+                                  int raddr, int t0, int *index,
+                                  int32_t *disp)
+{
+    IRContext *s = L->s;
+    unsigned a_bits = memop_align_bits(mop);
+    uint8_t *branch = NULL;
+
+    if (a_bits && have_slow) {
+        x86_grp3(s, XG3_TEST, true, raddr);
+        x86_u32(s, (1u << a_bits) - 1);
+        branch = x86_jcc32(s, XC_NE);
+    }
+    if (x86_fits_s32((int64_t)s->guest_base)) {
+        *disp = (int32_t)s->guest_base;
+    } else {
+        x86_movi(s, true, t0, (int64_t)s->guest_base);
+        *index = t0;
+    }
+    return branch;
+}
+
+/* The access itself at [base + index + disp]; t1 is free for swaps. */
+static void emit_access(Lower *L, const SlowPath *sp, MemOp mop, int base,
+                        int index, int32_t disp, int t1)
+{
+    bool is_ld = sp->out[0] >= 0;
+    bool be = (mop & MO_BSWAP) != 0;
+    MemOp m64 = MO_64 | (mop & MO_BSWAP);
+
+    if ((mop & MO_SIZE) != MO_128) {
+        if (is_ld) {
+            emit_load(L, mop, sp->type == IR_I64, sp->out[0], base, index,
+                      disp);
+        } else {
+            emit_store(L, mop, sp->val[0], base, index, disp, t1);
+        }
+        return;
+    }
+    /* 16 bytes, through one base register; big-endian swaps the halves. */
+    if (is_ld) {
+        emit_load(L, m64, true, sp->out[be ? 1 : 0], base, -1, 0);
+        emit_load(L, m64, true, sp->out[be ? 0 : 1], base, -1, 8);
+    } else {
+        emit_store(L, m64, sp->val[be ? 1 : 0], base, -1, 0, t1);
+        emit_store(L, m64, sp->val[be ? 0 : 1], base, -1, 8, t1);
+    }
+}
+
+/*
  * Guest loads and stores.  Argument layout:
  *   qemu_ld d, addr, oi            qemu_st v, addr, oi
  *   qemu_ld128 lo, hi, addr, oi    qemu_st128 lo, hi, addr, oi
@@ -190,105 +316,31 @@ void x86_lower_qemu(Lower *L)
     unsigned ai = nb_i == 1 ? nb_o : nb_o + nb_i - 1;   /* addr arg */
     MemOpIdx oi = (MemOpIdx)op->args[nb_o + nb_i];
     MemOp mop = get_memop(oi);
-    unsigned mmu = get_mmuidx(oi);
-    unsigned s_bits = mop & MO_SIZE, a_bits = memop_align_bits(mop);
-    bool is_ld = nb_o > 0, is128 = s_bits == MO_128;
-    bool softmmu = s->mem_mode == IR_MEM_SOFTMMU;
     bool have_slow = ir_mem_slow_fn(s, op->opc) != 0;
     SlowPath sp = { .opc = op->opc, .type = op->type, .oi = oi,
                     .val = { -1, -1 }, .out = { -1, -1 } };
-    uint16_t in_mask = 0, out_mask = 0, assoc = 0;
-    int raddr, t0 = -1, t1 = -1, base, index = -1;
+    int t0, t1, base, index = -1;
     int32_t disp = 0;
-    uint8_t *branch = NULL;
+    uint8_t *branch;
 
     /* A fault leaves through the slow path: env must be exact. */
     ra_sync_globals(ra);
-    raddr = ra_in(ra, ai, RA_ALL);
-    sp.addr = raddr;
-    in_mask |= RA_BIT(raddr);
-    if (!is_ld) {
-        for (unsigned i = 0; i + 1 < nb_i; i++) {
-            sp.val[i] = ra_in(ra, i, RA_ALL);
-            in_mask |= RA_BIT(sp.val[i]);
-        }
-    }
-    t0 = ra_scratch(ra, RA_ALL);
-    t1 = ra_scratch(ra, RA_ALL);
-    if (is_ld) {
-        for (unsigned i = 0; i < nb_o; i++) {
-            /* 128-bit loads address through t0, so addr may be reused. */
-            sp.out[i] = ra_out(ra, i, RA_ALL, i == 0 ? (int)ai : -1);
-            out_mask |= RA_BIT(sp.out[i]);
-        }
-    }
-    for (int r = 0; r < X_NB_REGS; r++) {
-        if (ra->reg_temp[r] >= 0) {
-            assoc |= RA_BIT(r);
-        }
-    }
-    sp.save = (assoc | in_mask) & RA_CALLER_SAVED;
-    sp.restore = sp.save & ~out_mask;
-
-    if (softmmu) {
-        unsigned s_mask = (1u << s_bits) - 1, a_mask = (1u << a_bits) - 1;
+    qemu_regs(L, &sp, ai, &t0, &t1);
+    base = sp.addr;
+    if (s->mem_mode == IR_MEM_SOFTMMU) {
         g_assert(have_slow);
-        x86_mov_rr(s, true, t0, raddr);
-        x86_shift_ri(s, XS_SHR, true, t0, TARGET_PAGE_BITS - TLB_ENTRY_BITS);
-        x86_alu_rm(s, XA_AND, true, t0, RA_REG_ENV, tlb_fast_off(mmu, false));
-        x86_alu_rm(s, XA_ADD, true, t0, RA_REG_ENV, tlb_fast_off(mmu, true));
-        /*
-         * Compare the page of the last byte (so page-crossing accesses
-         * miss) with the alignment bits of the first.
-         */
-        if (a_bits >= s_bits) {
-            x86_mov_rr(s, true, t1, raddr);
-        } else {
-            x86_lea(s, true, t1, raddr, -1, 0, (int32_t)(s_mask - a_mask));
-        }
-        x86_alu_ri(s, XA_AND, true, t1,
-                   (int32_t)(TARGET_PAGE_MASK | a_mask));
-        x86_alu_rm(s, XA_CMP, true, t1, t0,
-                   is_ld ? offsetof(TLBEntry, addr_read)
-                         : offsetof(TLBEntry, addr_write));
-        branch = x86_jcc32(s, XC_NE);
-        x86_load64(s, t0, t0, offsetof(TLBEntry, addend));
-        base = raddr, index = t0;
+        branch = emit_tlb_check(L, oi, nb_o > 0, sp.addr, t0, t1);
+        index = t0;
     } else {
-        if (a_bits && have_slow) {
-            x86_grp3(s, XG3_TEST, true, raddr);
-            x86_u32(s, (1u << a_bits) - 1);
-            branch = x86_jcc32(s, XC_NE);
-        }
-        base = raddr;
-        if (x86_fits_s32((int64_t)s->guest_base)) {
-            disp = (int32_t)s->guest_base;
-        } else {
-            x86_movi(s, true, t0, (int64_t)s->guest_base);
-            index = t0;
-        }
+        branch = emit_direct_check(L, mop, have_slow, sp.addr, t0, &index,
+                                   &disp);
     }
-    if (is128) {
+    if ((mop & MO_SIZE) == MO_128) {
         /* One base register for both halves; frees addr for the output. */
         x86_lea(s, true, t0, base, index, 0, disp);
         base = t0, index = -1, disp = 0;
     }
-
-    if (is_ld && !is128) {
-        emit_load(L, mop, op->type == IR_I64, sp.out[0], base, index, disp);
-    } else if (is_ld) {
-        bool be = (mop & MO_BSWAP) != 0;
-        MemOp m64 = MO_64 | (mop & MO_BSWAP);
-        emit_load(L, m64, true, sp.out[be ? 1 : 0], base, -1, 0);
-        emit_load(L, m64, true, sp.out[be ? 0 : 1], base, -1, 8);
-    } else if (!is128) {
-        emit_store(L, mop, sp.val[0], base, index, disp, t1);
-    } else {
-        bool be = (mop & MO_BSWAP) != 0;
-        MemOp m64 = MO_64 | (mop & MO_BSWAP);
-        emit_store(L, m64, sp.val[be ? 1 : 0], base, -1, 0, t1);
-        emit_store(L, m64, sp.val[be ? 0 : 1], base, -1, 8, t1);
-    }
+    emit_access(L, &sp, mop, base, index, disp, t1);
     if (branch) {
         sp.branch = (uint32_t)(branch - s->code_buf);
         sp.join = code_off(s);
@@ -308,18 +360,11 @@ static void slow_arg(IRContext *s, const SlowPath *sp, int dst, int src)
     }
 }
 
-void x86_emit_slow_path(Lower *L, const SlowPath *sp)
+/* The hook's arguments: env, addr, [values,] oi, retaddr [, out]. */
+static void slow_path_args(IRContext *s, const SlowPath *sp)
 {
-    IRContext *s = L->s;
-    MemOp mop = get_memop(sp->oi);
     uintptr_t retaddr = (uintptr_t)(s->code_buf + sp->join + s->rx_diff) - 1;
 
-    x86_patch32(s->code_buf + sp->branch, s->code_ptr);
-    for (int r = 0; r < X_NB_REGS; r++) {
-        if (sp->save & RA_BIT(r)) {
-            x86_store(s, MO_64, r, X_RSP, -1, FRAME_SAVE + 8 * r);
-        }
-    }
     x86_mov_rr(s, true, X_RDI, RA_REG_ENV);
     slow_arg(s, sp, X_RSI, sp->addr);
     switch (sp->opc) {
@@ -344,33 +389,56 @@ void x86_emit_slow_path(Lower *L, const SlowPath *sp)
         x86_op_rip(s, XOP_LEA | XO_W, X_R9, retaddr);
         break;
     }
-    x86_call_abs(s, ir_mem_slow_fn(s, (IROpcode)sp->opc), X_RAX);
-    if (sp->opc == IR_OP_qemu_ld) {
-        /* Extend as the fast path would have. */
-        bool w = sp->type == IR_I64, sign = (mop & MO_SIGN) != 0;
-        int rd = sp->out[0];
-        switch (mop & MO_SIZE) {
-        case MO_8:
-            sign ? x86_movsx8(s, w, rd, X_RAX) : x86_movzx8(s, rd, X_RAX);
-            break;
-        case MO_16:
-            sign ? x86_movsx16(s, w, rd, X_RAX) : x86_movzx16(s, rd, X_RAX);
-            break;
-        case MO_32:
-            if (sign && w) {
-                x86_movsx32(s, rd, X_RAX);
-            } else {
-                x86_mov_rr(s, false, rd, X_RAX);
-            }
-            break;
-        default:
-            x86_mov_rr(s, true, rd, X_RAX);
-            break;
-        }
-    } else if (sp->opc == IR_OP_qemu_ld128) {
+}
+
+/* Loads: the hook's result into the outputs, extended as the fast path. */
+static void slow_path_result(IRContext *s, const SlowPath *sp)
+{
+    MemOp mop = get_memop(sp->oi);
+    bool w = sp->type == IR_I64, sign = (mop & MO_SIGN) != 0;
+    int rd = sp->out[0];
+
+    if (sp->opc == IR_OP_qemu_ld128) {
         x86_load64(s, sp->out[0], X_RSP, FRAME_OUT128);
         x86_load64(s, sp->out[1], X_RSP, FRAME_OUT128 + 8);
+        return;
     }
+    if (sp->opc != IR_OP_qemu_ld) {
+        return;
+    }
+    switch (mop & MO_SIZE) {
+    case MO_8:
+        sign ? x86_movsx8(s, w, rd, X_RAX) : x86_movzx8(s, rd, X_RAX);
+        break;
+    case MO_16:
+        sign ? x86_movsx16(s, w, rd, X_RAX) : x86_movzx16(s, rd, X_RAX);
+        break;
+    case MO_32:
+        if (sign && w) {
+            x86_movsx32(s, rd, X_RAX);
+        } else {
+            x86_mov_rr(s, false, rd, X_RAX);
+        }
+        break;
+    default:
+        x86_mov_rr(s, true, rd, X_RAX);
+        break;
+    }
+}
+
+void x86_emit_slow_path(Lower *L, const SlowPath *sp)
+{
+    IRContext *s = L->s;
+
+    x86_patch32(s->code_buf + sp->branch, s->code_ptr);
+    for (int r = 0; r < X_NB_REGS; r++) {
+        if (sp->save & RA_BIT(r)) {
+            x86_store(s, MO_64, r, X_RSP, -1, FRAME_SAVE + 8 * r);
+        }
+    }
+    slow_path_args(s, sp);
+    x86_call_abs(s, ir_mem_slow_fn(s, (IROpcode)sp->opc), X_RAX);
+    slow_path_result(s, sp);
     for (int r = 0; r < X_NB_REGS; r++) {
         if (sp->restore & RA_BIT(r)) {
             x86_load64(s, r, X_RSP, FRAME_SAVE + 8 * r);
@@ -449,49 +517,52 @@ static void call_reg_moves(IRContext *s, int8_t (*mv)[2], int n)
     }
 }
 
-void x86_lower_call(Lower *L)
+/* Values live after the call leave the caller-saved registers. */
+static void evacuate_caller_saved(RegAlloc *ra, bool writes)
 {
-    RegAlloc *ra = &L->ra;
-    IRContext *s = L->s;
-    IROp *op = ra->op;
-    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
-    const IRHelperInfo *info =
-        (const IRHelperInfo *)(uintptr_t)op->args[nb_o + nb_i];
-    uint32_t flags = info->flags;
-    bool writes = !(flags & IR_CALL_NO_WRITE_GLOBALS);
-    int8_t mv[6][2];
-    int nmv = 0, scratch = -1;
-    uint16_t src_regs = 0;
-
-    if (writes || !(flags & IR_CALL_NO_READ_GLOBALS) ||
-        !(flags & IR_CALL_NO_RAISE)) {
-        ra_sync_globals(ra);
-    }
-    /* Values live after the call leave the caller-saved registers. */
     for (int r = 0; r < X_NB_REGS; r++) {
         int32_t t = ra->reg_temp[r];
         if (!(RA_CALLER_SAVED & RA_BIT(r)) || t < 0 ||
             dying_input(ra, (IRTemp)t)) {
             continue;
         }
-        if (writes && s->temps[t].kind == IR_TEMP_GLOBAL) {
+        if (writes && ra->s->temps[t].kind == IR_TEMP_GLOBAL) {
             ra_forget(ra, r);
         } else {
             ra_evacuate(ra, r, RA_CALLER_SAVED);
         }
     }
-    for (unsigned k = 0; k < nb_i; k++) {
-        int r = temp_reg_now(s, op->args[nb_o + k]);
+}
+
+/* A caller-saved register no argument is in right now. */
+static int call_scratch(RegAlloc *ra)
+{
+    IROp *op = ra->op;
+    uint16_t src_regs = 0;
+
+    for (unsigned k = 0; k < op->nb_iargs; k++) {
+        int r = temp_reg_now(ra->s, op->args[op->nb_oargs + k]);
         if (r >= 0) {
             src_regs |= RA_BIT(r);
         }
     }
     for (int r = 0; r < X_NB_REGS; r++) {
         if ((RA_CALLER_SAVED & RA_BIT(r)) && !(src_regs & RA_BIT(r))) {
-            scratch = r;
-            break;
+            return r;
         }
     }
+    return -1;
+}
+
+/* Arguments into the SysV argument registers and stack slots. */
+static void place_args(RegAlloc *ra)
+{
+    IRContext *s = ra->s;
+    IROp *op = ra->op;
+    unsigned nb_o = op->nb_oargs, nb_i = op->nb_iargs;
+    int8_t mv[6][2];
+    int nmv = 0, scratch = call_scratch(ra);
+
     /* Stack arguments first: nothing is overwritten yet. */
     for (unsigned k = 6; k < nb_i; k++) {
         IRTemp t = op->args[nb_o + k];
@@ -518,6 +589,24 @@ void x86_lower_call(Lower *L)
             ra_load_into(ra, call_arg_regs[k], t);
         }
     }
+}
+
+void x86_lower_call(Lower *L)
+{
+    RegAlloc *ra = &L->ra;
+    IRContext *s = L->s;
+    IROp *op = ra->op;
+    const IRHelperInfo *info =
+        (const IRHelperInfo *)(uintptr_t)op->args[op->nb_oargs + op->nb_iargs];
+    uint32_t flags = info->flags;
+    bool writes = !(flags & IR_CALL_NO_WRITE_GLOBALS);
+
+    if (writes || !(flags & IR_CALL_NO_READ_GLOBALS) ||
+        !(flags & IR_CALL_NO_RAISE)) {
+        ra_sync_globals(ra);
+    }
+    evacuate_caller_saved(ra, writes);
+    place_args(ra);
     x86_call_abs(s, (uintptr_t)info->func, X_RAX);
 
     for (int r = 0; r < X_NB_REGS; r++) {
@@ -528,7 +617,7 @@ void x86_lower_call(Lower *L)
     if (writes) {
         ra_drop_globals(ra);
     }
-    if (nb_o) {
+    if (op->nb_oargs) {
         ra_out_fixed(ra, 0, X_RAX);
         if (info->ret_type == IR_I32) {
             /* The ABI leaves the upper half of rax undefined. */
@@ -536,4 +625,3 @@ void x86_lower_call(Lower *L)
         }
     }
 }
-
