@@ -95,7 +95,11 @@ bool tcg_init(const TCGOptions *opts, GError **errp);
  *
  *     mmap_lock(); tcg_fork_prepare();
  *     pid = fork();
- *     if (pid == 0) { tcg_fork_child(&opts, &err); } else { tcg_fork_parent(); }
+ *     if (pid == 0) {
+ *         tcg_fork_child(&opts, &err);
+ *     } else {
+ *         tcg_fork_parent();
+ *     }
  *     mmap_unlock();
  *
  * tcg_fork_prepare takes the TB lock; tcg_fork_parent releases it.

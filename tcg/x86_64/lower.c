@@ -1086,7 +1086,8 @@ static int lower_finish(Lower *L)
     for (uint32_t i = 0; i < L->nb_fixups; i++) {
         const Fixup *f = &L->fixups[i];
         g_assert(L->label_off[f->label] != UINT32_MAX);
-        x86_patch32(s->code_buf + f->disp, s->code_buf + L->label_off[f->label]);
+        x86_patch32(s->code_buf + f->disp,
+                    s->code_buf + L->label_off[f->label]);
     }
     for (int n = 0; n < 2; n++) {
         /* TranslationBlock keeps these in 16 bits. */
