@@ -90,6 +90,69 @@ bool code_buffer_map(CodeBuffer *cb, size_t size, GError **errp)
     return true;
 }
 
+/* Copy [off, off + len) of the buffer into fd at the same offset. */
+static bool copy_range(CodeBuffer *cb, int fd, size_t off, size_t len)
+{
+    while (len) {
+        ssize_t n = pwrite(fd, cb->rw + off, len, off);
+
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        off += n;
+        len -= n;
+    }
+    return true;
+}
+
+int code_buffer_snapshot(CodeBuffer *cb)
+{
+    int fd;
+    bool ok;
+
+    if (!cb->split) {
+        return -1;      /* a private anonymous mapping: fork copies it */
+    }
+    fd = memfd_create("kestrel-jit", MFD_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    /* Only the bytes in use: the prologue and each region's TBs. */
+    ok = ftruncate(fd, cb->size) == 0 && copy_range(cb, fd, 0, cb->reserved);
+    for (unsigned i = 0; ok && i < cb->nb_regions; i++) {
+        CodeRegion *r = &cb->regions[i];
+
+        ok = copy_range(cb, fd, r->start - cb->rw, r->ptr - r->start);
+    }
+    if (!ok) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool code_buffer_adopt(CodeBuffer *cb, int fd)
+{
+    bool ok;
+
+    if (!cb->split) {
+        return true;
+    }
+    if (fd < 0) {
+        return false;
+    }
+    /* Same addresses, so every pointer into the buffer stays valid. */
+    ok = mmap(cb->rw, cb->size, PROT_READ | PROT_WRITE,
+              MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED &&
+         mmap(cb->rx, cb->size, PROT_READ | PROT_EXEC,
+              MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED;
+    close(fd);
+    return ok;
+}
+
 void code_buffer_unmap(CodeBuffer *cb)
 {
     if (!cb->rw) {

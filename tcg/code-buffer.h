@@ -44,6 +44,18 @@ bool code_buffer_map(CodeBuffer *cb, size_t size, GError **errp);
 /* Unmap and free everything (cb may be mapped again). */
 void code_buffer_unmap(CodeBuffer *cb);
 /*
+ * Around fork.  A split buffer is a shared memfd, so a child must not
+ * keep writing into it.  Before the fork, with the TB lock held (nothing
+ * is being written), code_buffer_snapshot copies the bytes in use into a
+ * new memfd and returns its descriptor (-1 if not split or on failure);
+ * the child maps it over both views at the same addresses with
+ * code_buffer_adopt, so every TB made before the fork stays usable, and
+ * the parent just closes it.  adopt returns false if the child must
+ * start afresh.
+ */
+int code_buffer_snapshot(CodeBuffer *cb);
+bool code_buffer_adopt(CodeBuffer *cb, int fd);
+/*
  * Cut what follows the first `used` bytes (the prologue) into regions,
  * all empty, and start filling region 0.
  */

@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kestrel/log.h"
 #include "tb-internal.h"
@@ -118,21 +119,41 @@ bool tcg_init(const TCGOptions *opts, GError **errp)
     return true;
 }
 
+/* The child's copy of the code buffer, made while the lock is held. */
+static int fork_snapshot_fd = -1;
+
 void tcg_fork_prepare(void)
 {
     tb_lock();
+    if (tb_ctx.initialized) {
+        fork_snapshot_fd = code_buffer_snapshot(&tb_ctx.cb);
+    }
 }
 
 void tcg_fork_parent(void)
 {
+    if (fork_snapshot_fd >= 0) {
+        close(fork_snapshot_fd);
+        fork_snapshot_fd = -1;
+    }
     tb_unlock();
 }
 
 bool tcg_fork_child(const TCGOptions *opts, GError **errp)
 {
+    int fd = fork_snapshot_fd;
+
     /* Held by this thread at the fork; no other thread exists now. */
     pthread_mutex_init(&tb_ctx_lock, NULL);
     tb_lock_held = false;
+    /*
+     * Keep what the parent translated (a shell's subshells run the same
+     * code) in the copy tcg_fork_prepare made, rather than start afresh.
+     */
+    fork_snapshot_fd = -1;
+    if (tb_ctx.initialized && code_buffer_adopt(&tb_ctx.cb, fd)) {
+        return true;
+    }
     return tcg_init(opts, errp);
 }
 

@@ -104,10 +104,12 @@ bool tcg_init(const TCGOptions *opts, GError **errp);
  *
  * tcg_fork_prepare takes the TB lock; tcg_fork_parent releases it.
  * tcg_fork_child re-initialises the lock (the child has one thread) and
- * gives the child a code buffer of its own, like tcg_init: the memfd
- * behind the two views is shared with the parent, so both must not keep
- * translating into it.  That drops every TB (and so the write protection
- * of code pages).  False with *errp if the new buffer cannot be mapped.
+ * gives the child a code buffer of its own: the memfd behind the two
+ * views is shared with the parent, so both must not keep translating
+ * into it.  The child's copy holds the parent's translations at the same
+ * addresses, so it keeps every TB (and the code pages stay protected);
+ * only if the copy fails does it start afresh, as tcg_init.  False with
+ * *errp if no buffer can be mapped.
  */
 void tcg_fork_prepare(void);
 void tcg_fork_parent(void);
