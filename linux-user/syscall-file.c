@@ -89,12 +89,23 @@ int host_to_target_open_flags(int flags)
 
 const char *path_remap(const char *path)
 {
+    /* Valid until this thread's next call: callers use it at once. */
+    static __thread char buf[PATH_MAX];
+
     if (path && user_opts.exec_path &&
         (!strcmp(path, "/proc/self/exe") ||
          (g_str_has_prefix(path, "/proc/") &&
           g_str_has_suffix(path, "/exe") &&
           atoi(path + 6) == getpid()))) {
         return user_opts.exec_path;
+    }
+    /* -L: an absolute path that exists under the sysroot goes there, as
+     * qemu-user does, so the dynamic loader finds the guest libraries. */
+    if (path && path[0] == '/' && user_opts.sysroot &&
+        (size_t)snprintf(buf, sizeof(buf), "%s%s", user_opts.sysroot,
+                         path) < sizeof(buf) &&
+        access(buf, F_OK) == 0) {
+        return buf;
     }
     return path;
 }

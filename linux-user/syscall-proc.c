@@ -300,15 +300,7 @@ static bool parse_shebang(const char *path, char **interp, char **arg)
 
 static char *sysroot_path(const char *path)
 {
-    if (user_opts.sysroot && path[0] == '/') {
-        char *p = g_build_filename(user_opts.sysroot, path, NULL);
-
-        if (access(p, F_OK) == 0) {
-            return p;
-        }
-        g_free(p);
-    }
-    return g_strdup(path);
+    return g_strdup(path_remap(path));
 }
 
 static int64_t exec_kestrel(const char *argv0, GPtrArray *prefix,
