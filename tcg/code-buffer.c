@@ -78,11 +78,12 @@ static bool map_rwx(CodeBuffer *cb, size_t size, GError **errp)
     return true;
 }
 
-bool code_buffer_map(CodeBuffer *cb, size_t size, GError **errp)
+bool code_buffer_map(CodeBuffer *cb, size_t size, bool split,
+                     GError **errp)
 {
     memset(cb, 0, sizeof(*cb));
     size = (size + 0xfff) & ~(size_t)0xfff;
-    if (!map_split(cb, size) && !map_rwx(cb, size, errp)) {
+    if (!(split && map_split(cb, size)) && !map_rwx(cb, size, errp)) {
         return false;
     }
     cb->size = size;

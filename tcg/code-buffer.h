@@ -40,7 +40,10 @@ typedef struct CodeBuffer {
 } CodeBuffer;
 
 /* Map size bytes.  False with *errp if even the RWX fallback fails. */
-bool code_buffer_map(CodeBuffer *cb, size_t size, GError **errp);
+/* Map size bytes; split: two views of a memfd (W^X) if the host allows,
+ * else (or !split) one RWX mapping. */
+bool code_buffer_map(CodeBuffer *cb, size_t size, bool split,
+                     GError **errp);
 /* Unmap and free everything (cb may be mapped again). */
 void code_buffer_unmap(CodeBuffer *cb);
 /*

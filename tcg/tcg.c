@@ -105,7 +105,7 @@ bool tcg_init(const TCGOptions *opts, GError **errp)
         code_buffer_unmap(&tb_ctx.cb);
         tb_ctx.initialized = false;
     }
-    if (!code_buffer_map(&tb_ctx.cb, mib << 20, errp)) {
+    if (!code_buffer_map(&tb_ctx.cb, mib << 20, !opts->no_split_wx, errp)) {
         tb_unlock();
         return false;
     }
@@ -217,6 +217,26 @@ static bool parse_backend(const char *val, const char **out, GError **errp)
     return true;
 }
 
+/* on/off (QEMU's boolean spelling); *out = (value is off) if invert. */
+static bool parse_on_off(const char *key, const char *val, bool *out,
+                         bool invert, GError **errp)
+{
+    bool on;
+
+    if (!strcmp(val, "on") || !strcmp(val, "yes") || !strcmp(val, "true")) {
+        on = true;
+    } else if (!strcmp(val, "off") || !strcmp(val, "no") ||
+               !strcmp(val, "false")) {
+        on = false;
+    } else {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "-accel tcg,%s: '%s' is not on or off", key, val);
+        return false;
+    }
+    *out = invert ? !on : on;
+    return true;
+}
+
 static bool parse_prop(const char *item, TCGOptions *opts, GError **errp)
 {
     const char *eq = strchr(item, '=');
@@ -229,7 +249,11 @@ static bool parse_prop(const char *item, TCGOptions *opts, GError **errp)
     if (!strcmp(key, "backend") && eq) {
         return parse_backend(eq + 1, &opts->backend, errp);
     }
-    if ((!strcmp(key, "tb-size") || !strcmp(key, "backend")) && !eq) {
+    if (!strcmp(key, "split-wx") && eq) {
+        return parse_on_off(key, eq + 1, &opts->no_split_wx, true, errp);
+    }
+    if ((!strcmp(key, "tb-size") || !strcmp(key, "backend") ||
+         !strcmp(key, "split-wx")) && !eq) {
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "-accel tcg,%s: missing value", key);
         return false;

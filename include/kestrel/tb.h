@@ -84,6 +84,7 @@ typedef struct TCGOptions {
     size_t tb_size_mib;     /* code buffer; 0 = default 16 */
     const char *backend;    /* "jit" (default), "interp" */
     bool no_chain;          /* -d nochain */
+    bool no_split_wx;       /* split-wx=off: one RWX mapping, no memfd */
 } TCGOptions;
 
 /* tcg/tcg.c: bring up the code buffer, backend and TB cache. */
