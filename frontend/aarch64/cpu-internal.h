@@ -28,6 +28,36 @@ extern IRContext *a64_ir;
 uint64_t aarch64_ctr_el0(void);
 uint64_t aarch64_dczid_el0(void);
 
+/*
+ * The system-mode runtime, installed by aarch64_cpu_create_system
+ * (cpu-sys.c).  translate-sys.c and helper.c reach it only through this
+ * pointer, so user mode links without softmmu.  ra is the helper's
+ * GETPC() for faults.
+ */
+typedef struct A64SysHooks {
+    /* MRS (isread) / MSR / SYS of key (A64_SYSREG); UDEF if not allowed. */
+    uint64_t (*sysreg_read)(CPUARMState *env, uint32_t key, uintptr_t ra);
+    void (*sysreg_write)(CPUARMState *env, uint32_t key, uint64_t val,
+                         uintptr_t ra);
+    /* ERET: restore PSTATE from SPSR_ELx, pc from ELR_ELx. */
+    void (*eret)(CPUARMState *env);
+    /* MSR (immediate) of PSTATE field op (op1 << 3 | op2). */
+    void (*msr_pstate)(CPUARMState *env, uint32_t op, uint32_t imm,
+                       uintptr_t ra);
+    /* WFI: env->pc is the next insn; halt (never returns). */
+    G_NORETURN void (*wfi)(CPUARMState *env);
+    /* Host address of RAM for exclusives/atomics/DC ZVA, or fault. */
+    void *(*host_addr)(CPUARMState *env, uint64_t addr, unsigned size,
+                       bool is_write, uintptr_t ra);
+} A64SysHooks;
+extern const A64SysHooks *a64_sys_hooks;
+
+/* Current exception level (system mode; 0 in user mode). */
+static inline unsigned a64_current_el(const CPUARMState *env)
+{
+    return (env->pstate >> 2) & 3;
+}
+
 /* ZVA block size in bytes (from DCZID_EL0). */
 #define A64_ZVA_BYTES 64
 

@@ -27,6 +27,11 @@ enum {
     EXCP_UNALIGNED = 6,     /* alignment fault: SIGBUS */
     EXCP_FPE = 7,           /* (none on A64 integer; reserved) */
     EXCP_SMC_RETRY = 8,     /* self-modifying code: re-run the insn */
+    /* System mode only (do_interrupt takes them; syndrome in exception). */
+    EXCP_HVC = 9,           /* HVC #imm: pc = next insn */
+    EXCP_SMC = 10,          /* SMC #imm: pc = next insn */
+    EXCP_IRQ = 11,          /* asynchronous, from CPU_INTERRUPT_HARD */
+    EXCP_FIQ = 12,          /* asynchronous, from CPU_INTERRUPT_FIQ */
 };
 
 /*
@@ -71,7 +76,73 @@ typedef struct CPUARMState {
     uint64_t exclusive_high; /* second value for LDXP */
     ARMException exception;  /* details of the last exception */
     /* More fields may follow; user mode and boards use the above. */
+
+    /*
+     * System mode (cpu-sys.c, sysreg.c, mmu.c, gtimer.c).  Arrays indexed
+     * by exception level; entries of levels the CPU lacks stay 0.
+     */
+    uint32_t pstate;        /* PSTATE but NZCV, in SPSR layout: M[3:0]
+                               (EL << 2 | SPSel), F, I, A, D, IL, SS */
+    uint32_t pad_sys;
+    uint64_t sp_el[4];      /* SP_ELx while not the current SP */
+    uint64_t elr_el[4];     /* ELR_ELx (index 0 unused) */
+    uint64_t spsr_el[4];    /* SPSR_ELx */
+    uint64_t esr_el[4];     /* ESR_ELx */
+    uint64_t far_el[4];     /* FAR_ELx */
+    uint64_t vbar_el[4];    /* VBAR_ELx */
+    uint64_t sctlr_el[4];   /* SCTLR_ELx */
+    uint64_t tcr_el[4];     /* TCR_ELx */
+    uint64_t ttbr0_el[4];   /* TTBR0_ELx */
+    uint64_t ttbr1_el[4];   /* TTBR1_EL1 (only [1] is used) */
+    uint64_t mair_el[4];    /* MAIR_ELx */
+    uint64_t amair_el[4];   /* AMAIR_ELx (no effect) */
+    uint64_t tpidr_el[4];   /* TPIDR_EL1..3 ([0] is tpidr_el0 above) */
+    uint64_t actlr_el[4];   /* ACTLR_ELx (no effect) */
+    uint64_t afsr0_el[4], afsr1_el[4]; /* AFSRn_ELx (no effect) */
+    uint64_t cpacr_el1;     /* CPACR_EL1: FPEN traps FP/SIMD to EL1 */
+    uint64_t contextidr_el1;
+    uint64_t par_el1;       /* PAR_EL1: result of the last AT */
+    uint64_t csselr_el1;    /* CSSELR_EL1 */
+    uint64_t mdscr_el1;     /* MDSCR_EL1 (stored, no effect) */
+    uint64_t oslsr_el1;     /* OSLSR_EL1.OSLK, set by OSLAR */
+    uint64_t cntkctl_el1;   /* CNTKCTL_EL1 (stored, not enforced) */
+    uint64_t hcr_el2;       /* HCR_EL2: IMO/FMO route IRQ/FIQ to EL2 */
+    uint64_t cptr_el2, mdcr_el2, hstr_el2, vttbr_el2, vtcr_el2, hpfar_el2;
+    uint64_t vpidr_el2, vmpidr_el2;
+    uint64_t cnthctl_el2;   /* CNTHCTL_EL2 (stored) */
+    uint64_t cntvoff_el2;   /* CNTVOFF_EL2: virtual counter offset */
+    uint64_t scr_el3, cptr_el3, mdcr_el3;
+    /* Generic timers: GT_PHYS, GT_VIRT, GT_HYP, GT_SEC. */
+    struct {
+        uint64_t cval;      /* CNTx_CVAL */
+        uint32_t ctl;       /* CNTx_CTL: ENABLE, IMASK (ISTATUS computed) */
+        int32_t level;      /* last level driven on the IRQ output */
+    } gt[4];
 } CPUARMState;
+
+/* Generic timer indexes (CPUARMState.gt, ARMCPU.timer_irq). */
+enum { GT_PHYS, GT_VIRT, GT_HYP, GT_SEC, GT_NUM };
+
+/*
+ * The GICv3 CPU interface (ICC_* system registers), implemented by the
+ * GICv3 model and installed per CPU by the board.  reg_encoding is the
+ * MRS/MSR key op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2 (see
+ * A64_SYSREG).  Called from the vCPU thread with the BQL held.  Without
+ * it, ICC_* are UNDEFINED and ID_AA64PFR0_EL1.GIC reads 0.
+ */
+typedef struct ARMGICv3CPUIfOps {
+    uint64_t (*read)(void *opaque, int cpu, uint32_t reg_encoding);
+    void (*write)(void *opaque, int cpu, uint32_t reg_encoding,
+                  uint64_t value);
+    void *opaque;
+} ARMGICv3CPUIfOps;
+
+#define A64_SYSREG(op0, op1, crn, crm, op2) \
+    ((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 | \
+     (uint32_t)(crm) << 3 | (uint32_t)(op2))
+
+/* PSCI conduits (ARMCPU.psci_conduit). */
+enum { ARM_PSCI_NONE, ARM_PSCI_HVC, ARM_PSCI_SMC };
 
 typedef struct ARMCPU {
     CPUState parent;
@@ -82,6 +153,23 @@ typedef struct ARMCPU {
     const struct ARMCPUModel *model;
     uint64_t hwcap, hwcap2;  /* Linux AT_HWCAP / AT_HWCAP2 to advertise */
     bool user_only;          /* linux-user: EL0 only, no MMU */
+
+    /*
+     * System mode (aarch64_cpu_create_system).  Properties the board sets
+     * before aarch64_cpu_reset:
+     */
+    bool has_el2;            /* EL2 implemented (default false) */
+    bool has_el3;            /* EL3 implemented (default false) */
+    int reset_el;            /* EL entered at reset: 1 (default), 2, 3 */
+    uint64_t reset_pc;       /* pc at reset */
+    uint64_t mpidr;          /* MPIDR_EL1 (default: Aff0 = cpu_index) */
+    int psci_conduit;        /* ARM_PSCI_HVC (default), _SMC or _NONE */
+    bool start_powered_off;  /* secondary CPU: waits for PSCI CPU_ON */
+    struct IRQLine *timer_irq[GT_NUM]; /* generic timer outputs, or NULL */
+    const ARMGICv3CPUIfOps *gicv3; /* ICC_* registers, or NULL */
+    /* State. */
+    bool powered_off;        /* PSCI CPU_OFF, or start_powered_off */
+    struct Timer *gt_timer[GT_NUM]; /* CLOCK_VIRTUAL timers (gtimer.c) */
 } ARMCPU;
 
 _Static_assert(offsetof(ARMCPU, env) ==
@@ -96,6 +184,31 @@ _Static_assert(offsetof(ARMCPU, env) ==
  */
 ARMCPU *aarch64_cpu_create(const char *model, bool user_only, GError **errp);
 void aarch64_cpu_free(ARMCPU *cpu);
+
+/*
+ * System mode (cpu-sys.c; link with softmmu).  Create a CPU whose
+ * physical accesses go to as, with a software MMU (tlb_init) and all
+ * system registers; then set the properties above and call
+ * aarch64_cpu_reset.  The CPU registers itself for system resets.
+ * NULL with *errp on an unknown model.
+ */
+struct AddressSpace;
+ARMCPU *aarch64_cpu_create_system(const char *model, struct AddressSpace *as,
+                                  GError **errp);
+/*
+ * Architectural reset: EL reset_el with SP_ELx, MMU off, DAIF masked,
+ * pc = reset_pc, timers stopped; powered off if start_powered_off
+ * (cs->stopped and cs->halted set).
+ */
+void aarch64_cpu_reset(ARMCPU *cpu);
+
+/*
+ * Set by softmmu/cpus.c (or the board): PSCI CPU_ON has reset cs to its
+ * entry point and cleared cs->stopped and cs->halted; wake its vCPU
+ * thread.  Called from the calling vCPU's thread.  NULL: cpu_interrupt
+ * (cs, CPU_INTERRUPT_EXITTB) is used instead.
+ */
+extern void (*arm_psci_cpu_on_hook)(CPUState *cs);
 /* Print the models -cpu accepts (for -cpu help). */
 void aarch64_cpu_list(FILE *f);
 

@@ -76,7 +76,10 @@ static void *a64_host_addr(CPUARMState *env, uint64_t addr, unsigned size,
         a64_mem_fault(env, EXCP_UNALIGNED, addr, is_write, ra);
     }
     if (s->mem_mode != IR_MEM_DIRECT) {
-        /* System mode would probe the TLB here; not there yet. */
+        /* System mode: RAM through the TLB (faults raised there). */
+        if (a64_sys_hooks) {
+            return a64_sys_hooks->host_addr(env, addr, size, is_write, ra);
+        }
         a64_mem_fault(env, EXCP_DATA_ABORT, addr, is_write, ra);
     }
     (void)size;

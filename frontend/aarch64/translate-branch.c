@@ -124,6 +124,10 @@ static bool trans_HLT(DisasContext *ctx, arg_HLT *a)
 
 static bool trans_HINT(DisasContext *ctx, arg_HINT *a)
 {
+    if (ctx->sysmode && a->crm == 0 && a->op2 == 3) {
+        a64_sys_gen_wfi(ctx);
+        return true;
+    }
     /*
      * NOP, YIELD, WFE, WFI, SEV, SEVL, ESB, PSB, CSDB, BTI, the PAC hints
      * we do not implement: all execute as NOP at EL0 in user mode.
@@ -163,6 +167,12 @@ static bool trans_SYS(DisasContext *ctx, arg_SYS *a)
 {
     IRContext *s = ctx->s;
 
+    if (ctx->sysmode && !(a->op1 == 3 && a->crn == 7 && a->crm == 4 &&
+                          a->op2 == 1)) {
+        a64_sys_gen_sysreg(ctx, A64_SYSREG(1, a->op1, a->crn, a->crm, a->op2),
+                           a->rt, false);
+        return true;
+    }
     if (a->op1 != 3 || a->crn != 7 || a->op2 != 1) {
         return unimplemented(ctx, "SYS operation at EL0");
     }
@@ -201,6 +211,13 @@ enum {
     REG_DCZID_EL0 = SYSREG(3, 3, 0, 0, 7),
 };
 
+/* Registers translated inline in every mode. */
+static bool sysreg_is_inline(unsigned key)
+{
+    return key == REG_NZCV || key == REG_FPCR || key == REG_FPSR ||
+           key == REG_TPIDR_EL0;
+}
+
 static void gen_read_nzcv(DisasContext *ctx, IRTemp d)
 {
     IRContext *s = ctx->s;
@@ -237,6 +254,10 @@ static bool trans_MRS(DisasContext *ctx, arg_MRS *a)
     IRTemp d = ir_temp_new(s, IR_I64);
     uint64_t val;
 
+    if (ctx->sysmode && !sysreg_is_inline(key)) {
+        a64_sys_gen_sysreg(ctx, key, a->rt, true);
+        return true;
+    }
     switch (key) {
     case REG_NZCV:
         gen_read_nzcv(ctx, d);
@@ -283,6 +304,10 @@ static bool trans_MSR(DisasContext *ctx, arg_MSR *a)
     unsigned key = SYSREG(2 + a->o0, a->op1, a->crn, a->crm, a->op2);
     IRTemp v = cpu_reg(ctx, a->rt);
 
+    if (ctx->sysmode && !sysreg_is_inline(key)) {
+        a64_sys_gen_sysreg(ctx, key, a->rt, false);
+        return true;
+    }
     switch (key) {
     case REG_NZCV:
         gen_write_nzcv(ctx, v);

@@ -233,6 +233,16 @@ static bool trans_LDST_imm9(DisasContext *ctx, arg_LDST_imm9 *a)
     if ((k.prfm && a->idx != 0) || (k.vec && a->idx == 2)) {
         return false;
     }
+    if (a->idx == 2) {
+        /* LDTR/STTR: EL0's permissions when at EL1. */
+        int saved = ctx->mem_idx;
+
+        ctx->mem_idx = ctx->unpriv_idx;
+        do_ldst_single(ctx, &k, a->rt, a->rn, ir_const_i64(ctx->s, a->imm),
+                       false, false);
+        ctx->mem_idx = saved;
+        return true;
+    }
     do_ldst_single(ctx, &k, a->rt, a->rn, ir_const_i64(ctx->s, a->imm),
                    a->idx == 1, wback);
     return true;

@@ -435,6 +435,13 @@ static void a64_log_insn(uint64_t pc, uint32_t insn)
 
 static void a64_trans_insn(DisasContext *ctx, uint32_t insn)
 {
+    /* Bits [27:26] = 11: SIMD&FP data processing and loads/stores. */
+    if (ctx->fp_trap && ((insn >> 26) & 3) == 3) {
+        gen_exception_insn(ctx, EXCP_UDEF,
+                           (uint32_t)EC_ADVSIMDFPACCESSTRAP << 26 |
+                           1u << 25 | 1u << 24 | 0xeu << 20);
+        return;
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(a64_decoders); i++) {
         if (a64_decoders[i](ctx, insn)) {
             return;
@@ -452,9 +459,17 @@ void a64_translate(CPUState *cpu, IRContext *s, TranslationBlock *tb,
         .cpu = (ARMCPU *)cpu,
         .pc_curr = tb->pc,
         .mem_idx = 0,
+        .unpriv_idx = 0,
     };
     unsigned n = 0;
 
+    if (tb->flags & A64_TBF_SYS) {
+        dc.sysmode = true;
+        dc.el = (int)(tb->flags & A64_TBF_EL_MASK);
+        dc.mem_idx = dc.el;
+        dc.unpriv_idx = dc.el == 1 ? 0 : dc.el;
+        dc.fp_trap = (tb->flags & A64_TBF_FPTRAP) != 0;
+    }
     if (max_insns <= 0 || max_insns > IR_MAX_INSNS) {
         max_insns = IR_MAX_INSNS;
     }

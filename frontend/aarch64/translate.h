@@ -88,6 +88,10 @@ typedef struct DisasContext {
     uint32_t insn;          /* the current instruction word */
     DisasJumpType base_is_jmp; /* how the current insn ended */
     int mem_idx;            /* MMU index for guest accesses */
+    int unpriv_idx;         /* MMU index of LDTR/STTR */
+    int el;                 /* current exception level (0 in user mode) */
+    bool sysmode;           /* system emulation: MMU, system registers */
+    bool fp_trap;           /* FP/SIMD access traps (CPACR_EL1.FPEN) */
     /* Temps for XZR reads/writes, fresh per instruction. */
     IRTemp tmp_zero;
 } DisasContext;
@@ -204,6 +208,14 @@ static inline int get_mem_index(DisasContext *ctx)
 /* Syndrome values (ESR_ELx layout: EC[31:26], IL[25], ISS[24:0]). */
 enum {
     EC_UNCATEGORIZED = 0x00,
+    EC_WFX_TRAP = 0x01,
+    EC_ADVSIMDFPACCESSTRAP = 0x07,
+    EC_ILLEGALSTATE = 0x0e,
+    EC_AA64_HVC = 0x16,
+    EC_AA64_SMC = 0x17,
+    EC_INSNABORT_LOWER_EL = 0x20,
+    EC_DATAABORT_LOWER_EL = 0x24,
+    EC_SPALIGNMENT = 0x26,
     EC_AA64_SVC = 0x15,
     EC_SYSTEMREGISTERTRAP = 0x18,
     EC_INSNABORT_SAME_EL = 0x21,
@@ -224,6 +236,27 @@ static inline uint32_t syn_aa64_bkpt(uint32_t imm16)
 {
     return (uint32_t)EC_AA64_BKPT << 26 | 1u << 25 | (imm16 & 0xffff);
 }
+
+/*
+ * TB flags in system mode (user mode: 0).  The MMU index of normal
+ * accesses is the EL; LDTR/STTR at EL1 use index 0.
+ */
+#define A64_TBF_EL_MASK 3u        /* current EL */
+#define A64_TBF_SYS (1u << 2)     /* system emulation */
+#define A64_TBF_FPTRAP (1u << 3)  /* FP/SIMD traps to EL1 (CPACR) */
+
+/* ------------------------------------------------------------------ */
+/* System mode (translate-sys.c)                                       */
+
+/*
+ * MRS/MSR/SYS in system mode, any register not handled inline: calls
+ * the runtime (A64SysHooks) which checks the EL and raises UDEF.  key is
+ * A64_SYSREG(op0, ...); isread for MRS.
+ */
+void a64_sys_gen_sysreg(DisasContext *ctx, uint32_t key, int rt,
+                        bool isread);
+/* WFI in system mode: halt until an interrupt. */
+void a64_sys_gen_wfi(DisasContext *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Shared helpers (helper.c)                                           */

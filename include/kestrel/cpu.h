@@ -21,6 +21,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kestrel/ir.h"
 
@@ -143,7 +144,40 @@ typedef struct CPUArchOps {
      * Optional.
      */
     bool (*exec_interrupt)(struct CPUState *cpu, int interrupt_request);
+
+    /* System mode (include/kestrel/tlb.h); NULL in user-only frontends. */
+    /*
+     * Translate vaddr for access_type (MMUAccessType) in mmu_idx: on
+     * success tlb_set_page and return true; on a fault return false if
+     * probe, else raise the guest's fault (cpu_loop_exit_restore with
+     * retaddr).
+     */
+    bool (*tlb_fill)(struct CPUState *cpu, uint64_t vaddr, int size,
+                     int access_type, int mmu_idx, bool probe,
+                     uintptr_t retaddr);
+    /* A misaligned access that MemOp forbade: raise the guest's fault. */
+    G_NORETURN void (*do_unaligned_access)(struct CPUState *cpu,
+                                           uint64_t vaddr, int access_type,
+                                           int mmu_idx, uintptr_t retaddr);
+    /*
+     * Take the exception in cpu->exception_index (>= 0) the guest's way:
+     * the system-mode vCPU loop calls it when cpu_exec returns one.
+     */
+    void (*do_interrupt)(struct CPUState *cpu);
+    /* The MMU index instruction fetch uses now. */
+    int (*mmu_index)(struct CPUState *cpu, bool ifetch);
+    /* Print the registers (-d cpu, `info registers`). */
+    void (*dump_state)(struct CPUState *cpu, FILE *f);
 } CPUArchOps;
+
+/* interrupt_request bits (system mode). */
+enum {
+    CPU_INTERRUPT_HARD = 1 << 0,   /* IRQ */
+    CPU_INTERRUPT_FIQ = 1 << 1,
+    CPU_INTERRUPT_VIRQ = 1 << 2,
+    CPU_INTERRUPT_VFIQ = 1 << 3,
+    CPU_INTERRUPT_EXITTB = 1 << 4, /* leave the TB, nothing to take */
+};
 
 /* ------------------------------------------------------------------ */
 /* The generic vCPU                                                    */
@@ -166,6 +200,9 @@ typedef struct CPUState {
     volatile int interrupt_request; /* pending interrupt lines (bits) */
     bool halted;
     bool can_do_io;
+    bool stopped;                 /* paused by the monitor / power off */
+    void *tlb;                    /* softmmu TLB state (tlb_init) */
+    struct AddressSpace *as;      /* what this CPU's physical accesses see */
     TBJmpCacheEntry *tb_jmp_cache;/* TB_JMP_CACHE_SIZE entries */
     void *opaque;                 /* owner (board, user-mode thread) */
 } CPUState;
@@ -190,6 +227,21 @@ int cpu_exec(CPUState *cpu);
 
 /* Ask cpu to leave generated code at the next TB entry (thread safe). */
 void cpu_exit(CPUState *cpu);
+
+/*
+ * softmmu/cpus.c (system mode): raise or clear interrupt_request bits;
+ * raising one wakes a halted CPU and makes it leave generated code.
+ * Thread safe.
+ */
+void cpu_interrupt(CPUState *cpu, int mask);
+void cpu_reset_interrupt(CPUState *cpu, int mask);
+
+/*
+ * The CPU this vCPU thread runs (system mode; NULL in other threads).
+ * softmmu/cpus.c sets it when a vCPU thread starts; devices with banked
+ * registers (the GICv2 CPU interface) read it in their MMIO handlers.
+ */
+extern __thread CPUState *current_cpu;
 
 /* Unwind to cpu_exec with cpu->exception_index set.  CPU code only. */
 G_NORETURN void cpu_loop_exit(CPUState *cpu);

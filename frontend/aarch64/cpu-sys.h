@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private interfaces of the AArch64 system-mode files (cpu-sys.c,
+ * sysreg.c, mmu.c, gtimer.c, psci.c).  Nothing here is reachable from
+ * user mode.
+ */
+#ifndef KESTREL_FRONTEND_AARCH64_CPU_SYS_H
+#define KESTREL_FRONTEND_AARCH64_CPU_SYS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu-internal.h"
+
+/* PSTATE bits (SPSR layout) kept in env->pstate. */
+#define PSTATE_SP (1u << 0)
+#define PSTATE_EL_SHIFT 2
+#define PSTATE_F (1u << 6)
+#define PSTATE_I (1u << 7)
+#define PSTATE_A (1u << 8)
+#define PSTATE_D (1u << 9)
+#define PSTATE_DAIF (PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F)
+#define PSTATE_IL (1u << 20)
+#define PSTATE_SS (1u << 21)
+#define PSTATE_nRW (1u << 4)
+
+/* SCTLR / HCR / SCR bits used here. */
+#define SCTLR_M (1ull << 0)
+#define SCTLR_A (1ull << 1)
+#define SCTLR_WXN (1ull << 19)
+#define HCR_FMO (1ull << 3)
+#define HCR_IMO (1ull << 4)
+#define HCR_RW (1ull << 31)
+#define SCR_FIQ (1ull << 2)
+#define SCR_IRQ (1ull << 1)
+#define SCR_RW (1ull << 10)
+
+/* Generic timer frequency: QEMU's default, 62.5 MHz (16 ns a tick). */
+#define A64_SYS_CNTFRQ 62500000ull
+#define A64_SYS_NS_PER_TICK 16
+
+static inline ARMCPU *a64_env_cpu(CPUARMState *env)
+{
+    return (ARMCPU *)env_cpu(env);
+}
+
+/* cpu-sys.c */
+/* Replace PSTATE (not NZCV), switching the banked SP accordingly. */
+void a64_pstate_write(CPUARMState *env, uint32_t pstate);
+/* Current SP value of a level (xregs[31] when it is the one in use). */
+uint64_t a64_sp_read(CPUARMState *env, unsigned el);
+void a64_sp_write(CPUARMState *env, unsigned el, uint64_t val);
+/* Raise UDEF for the instruction being executed. */
+G_NORETURN void a64_raise_udef(CPUARMState *env, uintptr_t ra);
+/* The system CPU whose MPIDR affinity is mpidr, or NULL (PSCI). */
+ARMCPU *a64_sys_cpu_by_mpidr(uint64_t mpidr);
+/* Reset to the given EL and entry (PSCI CPU_ON), powered on. */
+void a64_cpu_power_on(ARMCPU *cpu, unsigned el, uint64_t entry,
+                      uint64_t context_id);
+/*
+ * PSCI CPU_OFF / SYSTEM_OFF of the calling CPU (from do_interrupt, outside
+ * cpu_exec): mark it stopped; its vCPU thread then waits.
+ */
+void a64_cpu_power_off_self(ARMCPU *cpu);
+
+/* sysreg.c */
+uint64_t a64_sysreg_read(CPUARMState *env, uint32_t key, uintptr_t ra);
+void a64_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val,
+                      uintptr_t ra);
+/* ID_AA64PFR0_EL1 as this CPU reports it. */
+uint64_t a64_sys_pfr0(ARMCPU *cpu);
+
+/* mmu.c */
+/* Result of a stage 1 walk. */
+typedef struct A64Walk {
+    uint64_t pa;        /* physical address of va */
+    uint64_t page_size; /* of the mapping (block or page) */
+    int prot;           /* PAGE_READ | PAGE_WRITE | PAGE_EXEC */
+    uint32_t fsc;       /* fault status code when the walk failed */
+    uint64_t attrs;     /* MAIR attribute byte (for PAR_EL1) */
+} A64Walk;
+/* Translate va for access_type in mmu_idx; false with w->fsc on fault. */
+bool a64_mmu_translate(ARMCPU *cpu, uint64_t va, int access_type,
+                       int mmu_idx, A64Walk *w);
+bool a64_tlb_fill(CPUState *cs, uint64_t vaddr, int size, int access_type,
+                  int mmu_idx, bool probe, uintptr_t retaddr);
+G_NORETURN void a64_do_unaligned_access(CPUState *cs, uint64_t vaddr,
+                                        int access_type, int mmu_idx,
+                                        uintptr_t retaddr);
+/* AT S1Exx: op = 0 S1E1R, 1 S1E1W, 2 S1E0R, 3 S1E0W, +el2/el3 via idx. */
+void a64_at(CPUARMState *env, int mmu_idx, bool is_write, uint64_t va);
+/* TLBI by key (op0=1, CRn=8); false if not a TLBI we know. */
+bool a64_tlbi(CPUARMState *env, uint32_t key, uint64_t val);
+
+/* gtimer.c */
+void a64_gt_init(ARMCPU *cpu);
+void a64_gt_reset(ARMCPU *cpu);
+/* CNTPCT (no offset). */
+uint64_t a64_gt_count(void);
+/* Timer registers: true if key is one (value in/out). */
+bool a64_gt_read(ARMCPU *cpu, uint32_t key, uint64_t *val);
+bool a64_gt_write(ARMCPU *cpu, uint32_t key, uint64_t val);
+
+/* psci.c */
+/* HVC/SMC with the PSCI conduit: true if handled (x0 holds the result). */
+bool a64_psci_call(ARMCPU *cpu, bool is_smc);
+
+#endif /* KESTREL_FRONTEND_AARCH64_CPU_SYS_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kestrel-system-aarch64: emulate an AArch64 machine.
+ *
+ *     kestrel-system-aarch64 -M virt -nographic -kernel Image
+ *
+ * Start-up order: parse the command line (vl.c), bring up TCG with the
+ * -accel options and put the softmmu slow paths into its IR context,
+ * open the character backends, let the board build the machine, run it
+ * (machine.c) and exit with its status.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "frontend/aarch64/cpu.h"
+#include "kestrel/log.h"
+#include "kestrel/tlb.h"
+#include "sysemu-internal.h"
+
+G_NORETURN static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "kestrel-system-aarch64: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    exit(1);
+}
+
+int main(int argc, char **argv)
+{
+    VLConfig cfg = { 0 };
+    g_autoptr(GError) err = NULL;
+    const MachineClass *mc;
+    int status;
+
+    if (!vl_parse(&cfg, argc, argv, &err)) {
+        die("%s", err->message);
+    }
+    if (cfg.cpu_help) {
+        aarch64_cpu_list(stdout);
+    }
+    if (cfg.exit_now) {
+        return 0;
+    }
+    mc = vl_find_machine(&cfg, &err);
+    if (!mc) {
+        die("%s", err->message);
+    }
+    if (!tcg_init(&cfg.tcg, &err)) {
+        die("-accel: %s", err->message);
+    }
+    softmmu_install_hooks(tcg_ir_context());
+    if (!vl_open_backends(&cfg, &err) || !mc->init(&cfg.ms, &err)) {
+        die("%s", err->message);
+    }
+    status = machine_run(&cfg.ms);
+    if (log_enabled(LOG_TB_STATS)) {
+        tcg_print_stats(log_file());
+    }
+    return status;
+}

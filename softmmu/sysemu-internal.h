@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the parts of the system-emulation runtime tell each other (not
+ * for devices or boards: they use include/kestrel/sysemu.h).
+ *
+ *     main.c      vl_parse -> tcg_init -> vl_open_backends -> board init
+ *                 -> machine_run
+ *     machine.c   machine_run: resets, vCPU threads, main loop, requests
+ *     main-loop.c BQL, poll loop, bottom halves, request flags
+ *     timer.c     clocks and timer lists
+ *     cpus.c      vCPU threads, pause/resume, cpu_interrupt
+ *     reset.c     the reset registry
+ *     chardev.c   character backends
+ *     vl.c        the command line
+ */
+#ifndef KESTREL_SOFTMMU_SYSEMU_INTERNAL_H
+#define KESTREL_SOFTMMU_SYSEMU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kestrel/machine.h"
+#include "kestrel/sysemu.h"
+#include "kestrel/tb.h"
+
+/* ------------------------------------------------------------------ */
+/* main-loop.c                                                         */
+
+/* Create the wake-up eventfd (idempotent); the caller is the main loop. */
+void main_loop_init(void);
+/*
+ * One iteration: poll the fds and the wake-up fd for at most max_ns
+ * nanoseconds (-1: until something happens; capped by the earliest
+ * timer), then run fd handlers, bottom halves and expired timers.  The
+ * caller holds the BQL; it is dropped while polling.
+ */
+void main_loop_wait(int64_t max_ns);
+/* Run fn(opaque) from the main loop, BQL held, soon (any thread). */
+void main_loop_schedule(void (*fn)(void *opaque), void *opaque);
+/* Whether the calling thread is the one that called main_loop_init. */
+bool main_loop_is_main_thread(void);
+
+/* Pending requests, taken (cleared) by the machine's run loop. */
+bool main_loop_take_shutdown(ShutdownCause *cause);
+bool main_loop_take_reset(void);
+/* Forget pending requests (tests, start of machine_run). */
+void main_loop_clear_requests(void);
+
+/* ------------------------------------------------------------------ */
+/* timer.c                                                             */
+
+/* Nanoseconds until the earliest armed timer is due, or -1 if none. */
+int64_t timers_deadline_ns(void);
+/* Run every expired timer's callback (BQL held); true if any ran. */
+bool timers_run_expired(void);
+/* Stop / restart CLOCK_VIRTUAL (stopped until the first start). */
+void clock_virtual_stop(void);
+void clock_virtual_start(void);
+bool clock_virtual_running(void);
+
+/* ------------------------------------------------------------------ */
+/* cpus.c                                                              */
+
+/* Start one host thread per CPU of ms (called with the BQL held). */
+void cpus_start(MachineState *ms);
+/* Make every vCPU leave guest code and wait until all are parked. */
+void cpus_pause(void);
+void cpus_resume(void);
+/* Stop and join every vCPU thread (after cpus_start). */
+void cpus_stop(void);
+
+/* ------------------------------------------------------------------ */
+/* reset.c                                                             */
+
+/* Call every registered reset function, in registration order. */
+void system_run_resets(void);
+
+/* ------------------------------------------------------------------ */
+/* chardev.c                                                           */
+
+/*
+ * A backend on two already open fds (in_fd may be -1 for output only);
+ * Kestrel owns them from now on.  For tests and internal users.
+ */
+Chardev *chardev_new_fds(const char *id, int in_fd, int out_fd);
+/*
+ * chardev_new, naming the backend label in messages ("char device
+ * redirected to /dev/pts/3 (label serial0)"); NULL label: the -chardev
+ * id.
+ */
+Chardev *chardev_new_labeled(const char *spec, const char *label,
+                             GError **errp);
+/* Close every backend and restore the terminal. */
+void chardev_close_all(void);
+
+/* ------------------------------------------------------------------ */
+/* vl.c: the command line                                              */
+
+typedef struct VLConfig {
+    MachineState ms;            /* what the board gets */
+    const char *machine_name;   /* -M NAME, NULL if not given */
+    TCGOptions tcg;             /* -accel tcg,... */
+    bool nographic;             /* -nographic */
+    bool display_none;          /* -display none */
+    GPtrArray *serial_specs;    /* -serial SPEC (char *) */
+    GPtrArray *chardev_specs;   /* -chardev SPEC (char *) */
+    bool cpu_help;              /* -cpu help: main lists the models */
+    bool exit_now;              /* -h, -version, -M help: done, status 0 */
+} VLConfig;
+
+/*
+ * Parse argv into cfg (which the caller zeroes).  False with *errp
+ * holding the one-line message (naming the option) on bad input.
+ */
+bool vl_parse(VLConfig *cfg, int argc, char **argv, GError **errp);
+/*
+ * The board -M named, checked against -smp; NULL with *errp when -M is
+ * missing or unknown.
+ */
+const MachineClass *vl_find_machine(VLConfig *cfg, GError **errp);
+/* Open the -chardev and -serial backends into cfg->ms.serial. */
+bool vl_open_backends(VLConfig *cfg, GError **errp);
+/* The -help text. */
+void vl_usage(FILE *f);
+
+#endif /* KESTREL_SOFTMMU_SYSEMU_INTERNAL_H */

@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line of kestrel-system-aarch64, in QEMU's spellings:
+ *
+ *     kestrel-system-aarch64 -M virt -cpu max -m 1G -smp 2 -nographic \
+ *         -kernel Image -initrd rootfs.cpio.gz -append "console=ttyAMA0"
+ *
+ * vl_parse fills a VLConfig (the MachineState the board gets, plus what
+ * main needs: TCG options, backends to open); every bad option is a
+ * one-line GError naming it.  Nothing is opened while parsing, so that
+ * -help never creates a pty; vl_open_backends opens the -chardev and
+ * -serial backends afterwards.  docs/user/system.md is the user guide.
+ */
+#include <errno.h>
+#include <math.h>    /* isfinite */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kestrel/log.h"
+#include "sysemu-internal.h"
+
+#ifndef KESTREL_VERSION
+#define KESTREL_VERSION "unknown"
+#endif
+
+#define DEFAULT_RAM_SIZE (128ull << 20)
+
+void vl_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: kestrel-system-aarch64 [options]\n"
+"Emulate an AArch64 machine.\n\n"
+"Machine:\n"
+"  -M, -machine NAME[,prop=value...]  board (-M help lists them)\n"
+"  -cpu MODEL           CPU model (-cpu help lists them)\n"
+"  -m SIZE              RAM size, MiB or with a K/M/G/T suffix (128M)\n"
+"  -smp N               number of CPUs (also cpus=N,sockets=...)\n"
+"  -device SPEC         add a device (-device help lists them)\n"
+"  -no-reboot           exit instead of rebooting when the guest resets\n"
+"Boot:\n"
+"  -kernel FILE         Linux Image (or gzip-compressed) or ELF to boot\n"
+"  -initrd FILE         initial ramdisk\n"
+"  -append CMDLINE      kernel command line\n"
+"  -dtb FILE            device tree blob instead of the generated one\n"
+"  -bios FILE           firmware image (U-Boot, EDK2)\n"
+"Console and character devices:\n"
+"  -nographic           no display; serial port 0 on stdio (C-a h: help)\n"
+"  -display none        no display\n"
+"  -serial SPEC         next serial port: stdio, mon:stdio, null, none,\n"
+"                       file:PATH, pty, tcp:[HOST]:PORT[,server=on]\n"
+"                       [,wait=off], unix:PATH[,server=on], chardev:ID\n"
+"  -chardev BACKEND,id=ID[,...]  stdio, null, file, pty or socket\n"
+"Translation and debugging:\n"
+"  -accel tcg[,tb-size=MiB][,backend=jit|interp][,split-wx=on|off]\n"
+"  -icount shift=N      instruction-counted time (not supported yet)\n"
+"  -d ITEM,...          log items (-d help lists them)\n"
+"  -D FILE              write the log to FILE instead of stderr\n"
+"  -s, -S, -gdb, -monitor, -qmp   not supported yet\n"
+"  -h, -help            print this help\n"
+"  -version             print the version\n");
+}
+
+static bool vl_error(GError **errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static bool vl_error(GError **errp, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_propagate_error(errp, g_error_new_valist(G_OPTION_ERROR,
+                                               G_OPTION_ERROR_BAD_VALUE,
+                                               fmt, ap));
+    va_end(ap);
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+
+/* "512", "512M", "1G", "1.5G", "size=2G": bytes (no suffix: MiB). */
+static bool vl_parse_ram_size(const char *arg, uint64_t *out)
+{
+    const char *s = g_str_has_prefix(arg, "size=") ? arg + 5 : arg;
+    const char *suffixes = "KMGT";
+    const char *p;
+    char *end;
+    double v;
+    int shift = 20;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v) || v <= 0 || s[0] == '-') {
+        return false;
+    }
+    if (*end && (p = strchr(suffixes, g_ascii_toupper(*end)))) {
+        shift = 10 * (int)(p - suffixes + 1);
+        end++;
+        if (*end == 'B' || *end == 'b') {
+            end++;
+        }
+    }
+    v *= (double)(1ull << shift);
+    if (*end || v >= 9223372036854775808.0) {
+        return false;
+    }
+    *out = (uint64_t)v;
+    if ((double)*out < v) {
+        (*out)++;
+    }
+    /* Whole pages, as QEMU rounds. */
+    *out = (*out + TARGET_PAGE_SIZE - 1) & TARGET_PAGE_MASK;
+    return true;
+}
+
+static bool vl_parse_uint(const char *s, unsigned long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtoul(s, &end, 10);
+    return !errno && end != s && !*end && s[0] != '-';
+}
+
+/* "N" or "cpus=N,sockets=S,cores=C,threads=T,maxcpus=M". */
+static bool vl_parse_smp(const char *arg, int *out)
+{
+    g_auto(GStrv) items = g_strsplit(arg, ",", -1);
+    unsigned long cpus = 0, topo = 1, v;
+
+    for (char **p = items; *p; p++) {
+        char *eq = strchr(*p, '=');
+        const char *val = eq ? eq + 1 : *p;
+
+        if (!vl_parse_uint(val, &v) || v == 0) {
+            return false;
+        }
+        if (!eq) {
+            if (p != items) {
+                return false;
+            }
+            cpus = v;
+        } else if (!strncmp(*p, "cpus=", 5)) {
+            cpus = v;
+        } else if (!strncmp(*p, "sockets=", 8) ||
+                   !strncmp(*p, "cores=", 6) ||
+                   !strncmp(*p, "threads=", 8) ||
+                   !strncmp(*p, "clusters=", 9) ||
+                   !strncmp(*p, "dies=", 5)) {
+            topo *= v;
+        } else if (strncmp(*p, "maxcpus=", 8)) {
+            return false;
+        }
+    }
+    *out = cpus ? (int)MIN(cpus, (unsigned long)INT32_MAX)
+                : (int)MIN(topo, (unsigned long)INT32_MAX);
+    return true;
+}
+
+/* -M [type=]NAME[,props]: the name, and props appended to machine_opts. */
+static bool vl_parse_machine(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_auto(GStrv) items = g_strsplit(arg, ",", -1);
+    GString *props = g_string_new(cfg->ms.machine_opts);
+
+    for (char **p = items; *p; p++) {
+        if (!**p) {
+            continue;
+        }
+        if (p == items && !strchr(*p, '=')) {
+            cfg->machine_name = g_strdup(*p);
+        } else if (g_str_has_prefix(*p, "type=")) {
+            cfg->machine_name = g_strdup(*p + 5);
+        } else {
+            g_string_append_printf(props, "%s%s", props->len ? "," : "", *p);
+        }
+    }
+    cfg->ms.machine_opts = g_string_free(props, false);
+    if (cfg->machine_name && (!strcmp(cfg->machine_name, "help") ||
+                              !strcmp(cfg->machine_name, "?"))) {
+        machine_list(stdout);
+        cfg->exit_now = true;
+    } else if (cfg->machine_name && !*cfg->machine_name) {
+        return vl_error(errp, "-M: empty machine name");
+    }
+    return true;
+}
+
+/* -icount shift=N|auto[,...] or -icount N: parsed, then refused. */
+static bool vl_parse_icount(const char *arg, GError **errp)
+{
+    g_auto(GStrv) items = g_strsplit(arg, ",", -1);
+    unsigned long v;
+
+    for (char **p = items; *p; p++) {
+        const char *shift = NULL;
+
+        if (p == items && !strchr(*p, '=')) {
+            shift = *p;
+        } else if (g_str_has_prefix(*p, "shift=")) {
+            shift = *p + 6;
+        } else if (!g_str_has_prefix(*p, "align=") &&
+                   !g_str_has_prefix(*p, "sleep=") &&
+                   !g_str_has_prefix(*p, "rr=") &&
+                   !g_str_has_prefix(*p, "rrfile=")) {
+            return vl_error(errp, "-icount: unknown property '%s'", *p);
+        }
+        if (shift && strcmp(shift, "auto") &&
+            (!vl_parse_uint(shift, &v) || v > 10)) {
+            return vl_error(errp, "-icount: invalid shift '%s' (0..10 or "
+                            "auto)", shift);
+        }
+    }
+    return vl_error(errp, "-icount: instruction counting is not supported "
+                    "yet");
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+
+typedef bool (*VLHandler)(VLConfig *cfg, const char *arg, GError **errp);
+
+static bool opt_machine(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return vl_parse_machine(cfg, arg, errp);
+}
+
+static bool opt_cpu(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+        cfg->cpu_help = true;
+        cfg->exit_now = true;
+    }
+    cfg->ms.cpu_model = arg;
+    return true;
+}
+
+static bool opt_m(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (!vl_parse_ram_size(arg, &cfg->ms.ram_size)) {
+        return vl_error(errp, "-m: invalid size '%s'", arg);
+    }
+    return true;
+}
+
+static bool opt_smp(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (!vl_parse_smp(arg, &cfg->ms.smp)) {
+        return vl_error(errp, "-smp: invalid value '%s'", arg);
+    }
+    if (cfg->ms.smp > MAX_CPUS) {
+        return vl_error(errp, "-smp: at most %d CPUs are supported",
+                        MAX_CPUS);
+    }
+    return true;
+}
+
+static bool opt_string(const char **dst, const char *arg)
+{
+    *dst = arg;
+    return true;
+}
+
+static bool opt_kernel(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return opt_string(&cfg->ms.kernel, arg);
+}
+
+static bool opt_initrd(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return opt_string(&cfg->ms.initrd, arg);
+}
+
+static bool opt_append(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return opt_string(&cfg->ms.append, arg);
+}
+
+static bool opt_dtb(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return opt_string(&cfg->ms.dtb, arg);
+}
+
+static bool opt_bios(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return opt_string(&cfg->ms.bios, arg);
+}
+
+static bool opt_nographic(VLConfig *cfg, const char *arg, GError **errp)
+{
+    cfg->nographic = true;
+    return true;
+}
+
+static bool opt_display(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (strcmp(arg, "none") && !g_str_has_prefix(arg, "none,")) {
+        return vl_error(errp, "-display: '%s' is not supported (only "
+                        "none)", arg);
+    }
+    cfg->display_none = true;
+    return true;
+}
+
+static bool opt_serial(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (cfg->serial_specs->len >= MAX_SERIAL_PORTS) {
+        return vl_error(errp, "-serial: at most %d serial ports",
+                        MAX_SERIAL_PORTS);
+    }
+    g_ptr_array_add(cfg->serial_specs, (char *)arg);
+    return true;
+}
+
+static bool opt_chardev(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (!strstr(arg, "id=")) {
+        return vl_error(errp, "-chardev: '%s' needs an id=", arg);
+    }
+    g_ptr_array_add(cfg->chardev_specs, (char *)arg);
+    return true;
+}
+
+static bool opt_device(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_ptr_array_add(cfg->ms.devices, (char *)arg);
+    return true;
+}
+
+static bool opt_d(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+    int mask;
+
+    if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+        log_print_help(stdout);
+        cfg->exit_now = true;
+        return true;
+    }
+    mask = log_parse_items(arg, &err);
+    if (mask < 0) {
+        /* log.c's message names -d already. */
+        return vl_error(errp, "%s", err->message);
+    }
+    kestrel_log_mask |= mask;
+    return true;
+}
+
+static bool opt_D(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!log_set_file(arg, &err)) {
+        return vl_error(errp, "-D: %s", err->message);
+    }
+    return true;
+}
+
+static bool opt_accel(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+        printf("Accelerators supported in this binary:\ntcg\n");
+        cfg->exit_now = true;
+        return true;
+    }
+    if (!tcg_parse_accel_opts(arg, &cfg->tcg, &err)) {
+        /* tcg.c's messages already start with "-accel: ". */
+        return vl_error(errp, "%s%s", g_str_has_prefix(err->message,
+                        "-accel") ? "" : "-accel: ", err->message);
+    }
+    return true;
+}
+
+static bool opt_no_reboot(VLConfig *cfg, const char *arg, GError **errp)
+{
+    cfg->ms.no_reboot = true;
+    return true;
+}
+
+static bool opt_icount(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return vl_parse_icount(arg, errp);
+}
+
+static bool opt_monitor(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (!strcmp(arg, "none")) {
+        return true;            /* no monitor is what there is */
+    }
+    return vl_error(errp, "-monitor: the monitor is not supported yet");
+}
+
+static bool opt_unsupported(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return false;               /* the table entry's message is used */
+}
+
+typedef struct VLOption {
+    const char *name;
+    bool has_arg;
+    VLHandler handler;
+    const char *unsupported;    /* message for opt_unsupported */
+} VLOption;
+
+static const VLOption vl_options[] = {
+    { "-M", true, opt_machine },
+    { "-machine", true, opt_machine },
+    { "-cpu", true, opt_cpu },
+    { "-m", true, opt_m },
+    { "-smp", true, opt_smp },
+    { "-kernel", true, opt_kernel },
+    { "-initrd", true, opt_initrd },
+    { "-append", true, opt_append },
+    { "-dtb", true, opt_dtb },
+    { "-bios", true, opt_bios },
+    { "-nographic", false, opt_nographic },
+    { "-display", true, opt_display },
+    { "-serial", true, opt_serial },
+    { "-chardev", true, opt_chardev },
+    { "-device", true, opt_device },
+    { "-d", true, opt_d },
+    { "-D", true, opt_D },
+    { "-accel", true, opt_accel },
+    { "-no-reboot", false, opt_no_reboot },
+    { "-icount", true, opt_icount },
+    { "-monitor", true, opt_monitor },
+    { "-s", false, opt_unsupported,
+      "-s: the gdb stub is not supported yet" },
+    { "-S", false, opt_unsupported,
+      "-S: starting stopped needs the monitor, not supported yet" },
+    { "-gdb", true, opt_unsupported,
+      "-gdb: the gdb stub is not supported yet" },
+    { "-qmp", true, opt_unsupported, "-qmp: QMP is not supported yet" },
+};
+
+static const VLOption *vl_find_option(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(vl_options); i++) {
+        if (!strcmp(vl_options[i].name, name)) {
+            return &vl_options[i];
+        }
+    }
+    return NULL;
+}
+
+static void vl_defaults(VLConfig *cfg)
+{
+    cfg->ms.ram_size = DEFAULT_RAM_SIZE;
+    cfg->ms.smp = 1;
+    cfg->ms.append = "";
+    cfg->ms.machine_opts = "";
+    cfg->ms.devices = g_ptr_array_new();
+    cfg->serial_specs = g_ptr_array_new();
+    cfg->chardev_specs = g_ptr_array_new();
+}
+
+/* -h, -help, -version: true if opt was one (cfg->exit_now set). */
+static bool vl_info_option(VLConfig *cfg, const char *opt)
+{
+    if (!strcmp(opt, "-h") || !strcmp(opt, "-help")) {
+        vl_usage(stdout);
+    } else if (!strcmp(opt, "-version")) {
+        printf("kestrel-system-aarch64 version " KESTREL_VERSION "\n");
+    } else {
+        return false;
+    }
+    cfg->exit_now = true;
+    return true;
+}
+
+bool vl_parse(VLConfig *cfg, int argc, char **argv, GError **errp)
+{
+    vl_defaults(cfg);
+    for (int i = 1; i < argc && !cfg->exit_now; i++) {
+        const char *opt = argv[i];
+        const VLOption *o;
+
+        if (opt[0] != '-') {
+            return vl_error(errp, "unexpected argument '%s' (disk images "
+                            "are not supported yet; try -help)", opt);
+        }
+        /* QEMU accepts --opt as well as -opt. */
+        if (opt[1] == '-' && opt[2]) {
+            opt++;
+        }
+        if (vl_info_option(cfg, opt)) {
+            break;
+        }
+        o = vl_find_option(opt);
+        if (!o) {
+            return vl_error(errp, "unknown option '%s' (try -help)",
+                            argv[i]);
+        }
+        if (o->has_arg && i + 1 >= argc) {
+            return vl_error(errp, "option '%s' needs an argument", argv[i]);
+        }
+        if (!o->handler(cfg, o->has_arg ? argv[i + 1] : NULL, errp)) {
+            if (o->unsupported) {
+                vl_error(errp, "%s", o->unsupported);
+            }
+            return false;
+        }
+        i += o->has_arg;
+    }
+    return true;
+}
+
+const MachineClass *vl_find_machine(VLConfig *cfg, GError **errp)
+{
+    const MachineClass *mc;
+
+    /* No -M: the board table's default (machine_find(NULL)). */
+    mc = machine_find(cfg->machine_name);
+    if (!mc && !cfg->machine_name) {
+        vl_error(errp, "no machine specified: use -M NAME (-M help lists "
+                 "them)");
+        return NULL;
+    }
+    if (!mc) {
+        vl_error(errp, "-M: unknown machine '%s' (-M help lists them)",
+                 cfg->machine_name);
+        return NULL;
+    }
+    if (mc->max_cpus > 0 && cfg->ms.smp > mc->max_cpus) {
+        vl_error(errp, "-smp: machine '%s' supports at most %d CPUs",
+                 mc->name, mc->max_cpus);
+        return NULL;
+    }
+    return mc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Backends                                                            */
+
+static bool vl_open_chardevs(VLConfig *cfg, GError **errp)
+{
+    for (guint i = 0; i < cfg->chardev_specs->len; i++) {
+        const char *spec = g_ptr_array_index(cfg->chardev_specs, i);
+        g_autoptr(GError) err = NULL;
+
+        if (!chardev_new(spec, &err)) {
+            return vl_error(errp, "-chardev: %s", err->message);
+        }
+    }
+    return true;
+}
+
+/*
+ * Without -serial: serial port 0 on stdio with the Ctrl-A escapes (as
+ * -nographic), unless -display none alone asked for no console, or a
+ * -chardev already took stdio.
+ */
+static void vl_default_serial(VLConfig *cfg)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (cfg->display_none && !cfg->nographic) {
+        return;
+    }
+    cfg->ms.serial[0] = chardev_new_labeled("mon:stdio", "serial0", &err);
+}
+
+bool vl_open_backends(VLConfig *cfg, GError **errp)
+{
+    if (!vl_open_chardevs(cfg, errp)) {
+        return false;
+    }
+    if (cfg->serial_specs->len == 0) {
+        vl_default_serial(cfg);
+        return true;
+    }
+    for (guint i = 0; i < cfg->serial_specs->len; i++) {
+        const char *spec = g_ptr_array_index(cfg->serial_specs, i);
+        g_autoptr(GError) err = NULL;
+        g_autofree char *label = g_strdup_printf("serial%u", i);
+
+        if (!strcmp(spec, "none")) {
+            continue;
+        }
+        cfg->ms.serial[i] = chardev_new_labeled(spec, label, &err);
+        if (!cfg->ms.serial[i]) {
+            return vl_error(errp, "-serial: %s", err->message);
+        }
+    }
+    return true;
+}
