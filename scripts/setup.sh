@@ -6,7 +6,8 @@ set -e
 pkgs="gcc make meson ninja-build pkg-config
       libglib2.0-dev libcapstone-dev zlib1g-dev libsdl2-dev libcmocka-dev
       libfdt-dev
-      gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static"
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+      qemu-system-arm u-boot-qemu cpio"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

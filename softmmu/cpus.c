@@ -1,30 +1,62 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vCPU threads: one host thread per guest CPU, each running
+ * vCPU threads.  Two modes, chosen by -accel tcg,thread=...:
+ *
+ * single (the default): one host thread runs every vCPU in turn, as
+ * QEMU's round-robin TCG does.  Nothing in the translator or the TLB has
+ * to cope with another vCPU running concurrently: a TLB flush of another
+ * CPU, or the TB cache reclaiming a code region, happens while that CPU
+ * is between two cpu_exec calls.
  *
  *     for (;;) {
- *         wait while: paused (reset/shutdown), cpu->stopped (powered off),
- *                     or cpu->halted with no interrupt_request (WFI)
- *         r = cpu_exec(cpu);                      // without the BQL
- *         r >= 0: bql_lock(); ops->do_interrupt(); bql_unlock();
- *         EXCP_HLT: loop (waits above); EXCP_INTERRUPT: loop (re-checks)
+ *         wait while: paused (reset/shutdown), or no CPU is runnable
+ *                     (each one stopped, or halted with nothing pending)
+ *         for each runnable CPU, starting after the last one run:
+ *             rr_current = cpu;               // a slice:
+ *             do r = cpu_exec(cpu), handle r (below)
+ *             while cpu is runnable and the slice is not over
+ *             rr_current = NULL;
  *     }
+ *
+ * With more than one CPU a periodic kick (a CLOCK_REALTIME timer in the
+ * main loop) ends the slice (rr_slice_over, and cpu_exit on rr_current)
+ * if the same slice was running at the previous tick, so one CPU
+ * spinning on a lock another holds gives way after one to two periods.
+ * An interrupt for another CPU than rr_current (an IPI, a device line)
+ * ends the slice too, so the target runs its handler soon.
+ *
+ * multi (thread=multi): one host thread per guest CPU, each running
+ *
+ *     for (;;) {
+ *         wait while: paused, cpu->stopped (powered off), or cpu->halted
+ *                     with no interrupt_request (WFI)
+ *         r = cpu_exec(cpu);                      // without the BQL
+ *         handle r
+ *     }
+ *
+ * Known unsafe with several CPUs: tlb.c flushes another CPU's TLB while
+ * it runs generated code, and tb-maint.c reclaims regions another thread
+ * may be executing.
+ *
+ * Handling r: r >= 0 is an exception, delivered with the BQL held
+ * (ops->do_interrupt); EXCP_HLT and EXCP_INTERRUPT just loop (the wait
+ * above sleeps or checks for a pause).
  *
  * Waiting uses one mutex (wait_lock) and two condition variables, not
  * the BQL: cpu_interrupt is called by devices that hold the BQL, and it
- * must take the lock a waiting vCPU checks its condition under, or the
+ * must take the lock a waiting thread checks its condition under, or the
  * wake-up could be lost.  Order: BQL before wait_lock.
  *
  * Waking a CPU whose cpu->stopped or cpu->halted someone else cleared
  * (PSCI CPU_ON): clear the flag, then cpu_interrupt(cpu,
  * CPU_INTERRUPT_EXITTB).  EXITTB is not stored in interrupt_request (it
  * would keep a WFI from ever sleeping): it only kicks the CPU out of
- * generated code and out of its wait.
+ * generated code and the thread out of its wait.
  *
  * Pausing (system reset, shutdown): the main loop sets pause_requested,
  * makes every CPU leave guest code (cpu_exit) and waits, with the BQL
- * dropped so that CPUs in an MMIO access can finish, until each one has
- * parked in vcpu_wait.
+ * dropped so that CPUs in an MMIO access can finish, until each thread
+ * has parked in vcpu_wait.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -33,31 +65,52 @@
 #include "kestrel/log.h"
 #include "sysemu-internal.h"
 
-typedef struct VCPU {
-    CPUState *cpu;
+/* The round-robin kick period: a CPU runs one to two of these. */
+#define RR_KICK_PERIOD_NS (2 * 1000 * 1000)
+
+typedef struct VCPUThread {
+    CPUState *cpu;              /* multi: its CPU; single: NULL (all) */
     pthread_t thread;
     bool parked;                /* waiting because of a pause, wait_lock */
-} VCPU;
+} VCPUThread;
 
-static VCPU vcpus[MAX_CPUS];
-static int nb_vcpus;
+static bool multi_threaded;     /* -accel tcg,thread=multi */
+
+static CPUState *cpus[MAX_CPUS];
+static int nb_cpus;
+static VCPUThread threads[MAX_CPUS];
+static int nb_threads;
 
 static pthread_mutex_t wait_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vcpu_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER;
-static bool pause_requested;    /* wait_lock */
-static bool exiting;            /* wait_lock */
+static bool pause_requested;    /* written under wait_lock; atomic */
+static bool exiting;            /* written under wait_lock; atomic */
 static int nb_parked;           /* wait_lock */
+
+/* Single mode: the CPU in cpu_exec (NULL: none) and a count of runs. */
+static CPUState *rr_current;    /* atomic */
+static unsigned rr_runs;        /* atomic */
+static bool rr_slice_over;      /* atomic: rr_current must give way */
+static Timer *rr_kick_timer;    /* BQL */
+
+void cpus_set_thread_mode(TCGThreadMode mode)
+{
+    multi_threaded = mode == TCG_THREAD_MULTI;
+}
 
 /* ------------------------------------------------------------------ */
 /* Interrupt lines                                                     */
 
-static void vcpu_kick(CPUState *cpu)
+/* Single mode: end the running CPU's slice (any thread). */
+static void rr_end_slice(void)
 {
-    cpu_exit(cpu);
-    pthread_mutex_lock(&wait_lock);
-    pthread_cond_broadcast(&vcpu_cond);
-    pthread_mutex_unlock(&wait_lock);
+    CPUState *cur = __atomic_load_n(&rr_current, __ATOMIC_SEQ_CST);
+
+    __atomic_store_n(&rr_slice_over, true, __ATOMIC_SEQ_CST);
+    if (cur) {
+        cpu_exit(cur);
+    }
 }
 
 void cpu_interrupt(CPUState *cpu, int mask)
@@ -66,7 +119,16 @@ void cpu_interrupt(CPUState *cpu, int mask)
     if (mask) {
         __atomic_or_fetch(&cpu->interrupt_request, mask, __ATOMIC_SEQ_CST);
     }
-    vcpu_kick(cpu);
+    if (multi_threaded ||
+        __atomic_load_n(&rr_current, __ATOMIC_SEQ_CST) == cpu) {
+        cpu_exit(cpu);
+    } else {
+        /* Let the round robin reach cpu now. */
+        rr_end_slice();
+    }
+    pthread_mutex_lock(&wait_lock);
+    pthread_cond_broadcast(&vcpu_cond);
+    pthread_mutex_unlock(&wait_lock);
 }
 
 void cpu_reset_interrupt(CPUState *cpu, int mask)
@@ -75,7 +137,7 @@ void cpu_reset_interrupt(CPUState *cpu, int mask)
 }
 
 /* ------------------------------------------------------------------ */
-/* The thread                                                          */
+/* Waiting                                                             */
 
 /* Whether cpu has guest code to run now. */
 static bool vcpu_runnable(CPUState *cpu)
@@ -87,35 +149,59 @@ static bool vcpu_runnable(CPUState *cpu)
            __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE);
 }
 
-/* Block until v may run guest code; false when the thread must end. */
-static bool vcpu_wait(VCPU *v)
+/* Whether thread t has a CPU to run. */
+static bool thread_runnable(VCPUThread *t)
+{
+    if (t->cpu) {
+        return vcpu_runnable(t->cpu);
+    }
+    for (int i = 0; i < nb_cpus; i++) {
+        if (vcpu_runnable(cpus[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a pause or the end was asked for (cheap, no lock). */
+static bool vcpu_should_leave(void)
+{
+    return __atomic_load_n(&pause_requested, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&exiting, __ATOMIC_ACQUIRE);
+}
+
+/* Block until t may run guest code; false when the thread must end. */
+static bool vcpu_wait(VCPUThread *t)
 {
     bool run;
 
     pthread_mutex_lock(&wait_lock);
     for (;;) {
         if (pause_requested || exiting) {
-            if (!v->parked) {
-                v->parked = true;
+            if (!t->parked) {
+                t->parked = true;
                 nb_parked++;
                 pthread_cond_broadcast(&parked_cond);
             }
             if (exiting) {
                 break;
             }
-        } else if (vcpu_runnable(v->cpu)) {
+        } else if (thread_runnable(t)) {
             break;
         }
         pthread_cond_wait(&vcpu_cond, &wait_lock);
     }
-    if (v->parked) {
-        v->parked = false;
+    if (t->parked) {
+        t->parked = false;
         nb_parked--;
     }
     run = !exiting;
     pthread_mutex_unlock(&wait_lock);
     return run;
 }
+
+/* ------------------------------------------------------------------ */
+/* Running                                                             */
 
 static void vcpu_handle_exit(CPUState *cpu, int r)
 {
@@ -145,22 +231,113 @@ static void vcpu_handle_exit(CPUState *cpu, int r)
 
 static void *vcpu_thread_fn(void *arg)
 {
-    VCPU *v = arg;
+    VCPUThread *t = arg;
 
-    while (vcpu_wait(v)) {
-        vcpu_handle_exit(v->cpu, cpu_exec(v->cpu));
+    while (vcpu_wait(t)) {
+        vcpu_handle_exit(t->cpu, cpu_exec(t->cpu));
     }
     return NULL;
 }
 
+/*
+ * Single mode: one slice of cpu.  It goes on through exceptions and
+ * interrupts taken until it halts or stops, the kick ends the slice, or
+ * another CPU gets an interrupt.
+ */
+static void rr_run(CPUState *cpu)
+{
+    __atomic_store_n(&rr_slice_over, false, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&rr_current, cpu, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&rr_runs, 1, __ATOMIC_RELAXED);
+    do {
+        vcpu_handle_exit(cpu, cpu_exec(cpu));
+    } while (!__atomic_load_n(&rr_slice_over, __ATOMIC_SEQ_CST) &&
+             !vcpu_should_leave() && vcpu_runnable(cpu));
+    __atomic_store_n(&rr_current, NULL, __ATOMIC_SEQ_CST);
+}
+
+static void *rr_thread_fn(void *arg)
+{
+    VCPUThread *t = arg;
+    int next = 0;
+
+    while (vcpu_wait(t)) {
+        /* One round: every CPU runnable now gets a slice. */
+        for (int n = 0; n < nb_cpus && !vcpu_should_leave(); n++) {
+            CPUState *cpu = cpus[next];
+
+            next = (next + 1) % nb_cpus;
+            if (vcpu_runnable(cpu)) {
+                rr_run(cpu);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The kick: end the running CPU's slice if it began before last tick. */
+static void rr_kick(void *opaque)
+{
+    static unsigned last_runs;
+    unsigned runs = __atomic_load_n(&rr_runs, __ATOMIC_RELAXED);
+    CPUState *cpu = __atomic_load_n(&rr_current, __ATOMIC_SEQ_CST);
+
+    (void)opaque;
+    if (cpu && runs == last_runs) {
+        rr_end_slice();
+    }
+    last_runs = runs;
+    timer_mod_ns(rr_kick_timer,
+                 clock_get_ns(CLOCK_REALTIME) + RR_KICK_PERIOD_NS);
+}
+
 /* ------------------------------------------------------------------ */
 /* Control from the main loop                                          */
+
+static void start_thread(VCPUThread *t, CPUState *cpu, const char *name)
+{
+    int err;
+
+    t->cpu = cpu;
+    t->parked = false;
+    err = pthread_create(&t->thread, NULL,
+                         cpu ? vcpu_thread_fn : rr_thread_fn, t);
+    if (err) {
+        g_error("cannot create vCPU thread: %s", g_strerror(err));
+    }
+    pthread_setname_np(t->thread, name);
+}
+
+static void start_threads(void)
+{
+    char name[16];
+
+    if (!multi_threaded) {
+        nb_threads = 1;
+        start_thread(&threads[0], NULL, "CPUs/TCG");
+        return;
+    }
+    nb_threads = nb_cpus;
+    for (int i = 0; i < nb_cpus; i++) {
+        snprintf(name, sizeof(name), "CPU %d/TCG", i);
+        start_thread(&threads[i], cpus[i], name);
+    }
+}
 
 void cpus_start(MachineState *ms)
 {
     sigset_t all, old;
 
     g_assert(ms->nb_cpus <= MAX_CPUS);
+    nb_cpus = ms->nb_cpus;
+    for (int i = 0; i < nb_cpus; i++) {
+        cpus[i] = ms->cpus[i];
+    }
+    if (multi_threaded && nb_cpus > 1) {
+        fprintf(stderr, "kestrel-system-aarch64: warning: -accel tcg,"
+                "thread=multi is not thread-safe yet (TLB flushes, TB "
+                "eviction); the guest may crash\n");
+    }
     /* Signals are the main loop's business: vCPU threads block them. */
     sigfillset(&all);
     sigdelset(&all, SIGSEGV);
@@ -169,31 +346,30 @@ void cpus_start(MachineState *ms)
     sigdelset(&all, SIGILL);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     pthread_mutex_lock(&wait_lock);
-    exiting = false;
+    __atomic_store_n(&exiting, false, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&wait_lock);
-    nb_vcpus = ms->nb_cpus;
-    for (int i = 0; i < nb_vcpus; i++) {
-        char name[16];
-        int err;
-
-        vcpus[i].cpu = ms->cpus[i];
-        vcpus[i].parked = false;
-        err = pthread_create(&vcpus[i].thread, NULL, vcpu_thread_fn,
-                             &vcpus[i]);
-        if (err) {
-            g_error("cannot create vCPU thread: %s", g_strerror(err));
-        }
-        snprintf(name, sizeof(name), "CPU %d/TCG", i);
-        pthread_setname_np(vcpus[i].thread, name);
-    }
+    start_threads();
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!multi_threaded && nb_cpus > 1) {
+        rr_kick_timer = timer_new_ns(CLOCK_REALTIME, rr_kick, NULL);
+        rr_kick(NULL);
+    }
 }
 
-/* Wait, BQL dropped, until every vCPU is parked; wait_lock held. */
+/* Make every CPU leave guest code; wait_lock held. */
+static void exit_all_cpus(void)
+{
+    pthread_cond_broadcast(&vcpu_cond);
+    for (int i = 0; i < nb_cpus; i++) {
+        cpu_exit(cpus[i]);
+    }
+}
+
+/* Wait, BQL dropped, until every thread is parked; wait_lock held. */
 static void wait_all_parked(void)
 {
     bql_unlock();
-    while (nb_parked < nb_vcpus) {
+    while (nb_parked < nb_threads) {
         pthread_cond_wait(&parked_cond, &wait_lock);
     }
     pthread_mutex_unlock(&wait_lock);
@@ -204,18 +380,15 @@ void cpus_pause(void)
 {
     g_assert(bql_locked());
     pthread_mutex_lock(&wait_lock);
-    pause_requested = true;
-    pthread_cond_broadcast(&vcpu_cond);
-    for (int i = 0; i < nb_vcpus; i++) {
-        cpu_exit(vcpus[i].cpu);
-    }
+    __atomic_store_n(&pause_requested, true, __ATOMIC_RELEASE);
+    exit_all_cpus();
     wait_all_parked();
 }
 
 void cpus_resume(void)
 {
     pthread_mutex_lock(&wait_lock);
-    pause_requested = false;
+    __atomic_store_n(&pause_requested, false, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&vcpu_cond);
     pthread_mutex_unlock(&wait_lock);
 }
@@ -223,19 +396,21 @@ void cpus_resume(void)
 void cpus_stop(void)
 {
     g_assert(bql_locked());
-    pthread_mutex_lock(&wait_lock);
-    exiting = true;
-    pthread_cond_broadcast(&vcpu_cond);
-    for (int i = 0; i < nb_vcpus; i++) {
-        cpu_exit(vcpus[i].cpu);
+    if (rr_kick_timer) {
+        timer_free(rr_kick_timer);
+        rr_kick_timer = NULL;
     }
+    pthread_mutex_lock(&wait_lock);
+    __atomic_store_n(&exiting, true, __ATOMIC_RELEASE);
+    exit_all_cpus();
     pthread_mutex_unlock(&wait_lock);
     bql_unlock();
-    for (int i = 0; i < nb_vcpus; i++) {
-        pthread_join(vcpus[i].thread, NULL);
+    for (int i = 0; i < nb_threads; i++) {
+        pthread_join(threads[i].thread, NULL);
     }
     bql_lock();
-    nb_vcpus = 0;
+    nb_threads = 0;
+    nb_cpus = 0;
     nb_parked = 0;
-    pause_requested = false;
+    __atomic_store_n(&pause_requested, false, __ATOMIC_RELEASE);
 }

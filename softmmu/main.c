@@ -32,7 +32,8 @@ static void die(const char *fmt, ...)
 
 int main(int argc, char **argv)
 {
-    VLConfig cfg = { 0 };
+    /* Static: what it points to stays reachable until exit. */
+    static VLConfig cfg;
     g_autoptr(GError) err = NULL;
     const MachineClass *mc;
     int status;
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
         die("-accel: %s", err->message);
     }
     softmmu_install_hooks(tcg_ir_context());
+    cpus_set_thread_mode(cfg.tcg.thread);
     if (!vl_open_backends(&cfg, &err) || !mc->init(&cfg.ms, &err)) {
         die("%s", err->message);
     }

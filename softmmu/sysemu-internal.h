@@ -62,7 +62,13 @@ bool clock_virtual_running(void);
 /* ------------------------------------------------------------------ */
 /* cpus.c                                                              */
 
-/* Start one host thread per CPU of ms (called with the BQL held). */
+/*
+ * -accel tcg,thread=: TCG_THREAD_MULTI runs one host thread per CPU;
+ * anything else (the default) one thread for all CPUs, round-robin.
+ * Call before cpus_start.
+ */
+void cpus_set_thread_mode(TCGThreadMode mode);
+/* Start the vCPU thread(s) for the CPUs of ms (called with the BQL held). */
 void cpus_start(MachineState *ms);
 /* Make every vCPU leave guest code and wait until all are parked. */
 void cpus_pause(void);

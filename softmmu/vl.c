@@ -52,6 +52,8 @@ void vl_usage(FILE *f)
 "  -chardev BACKEND,id=ID[,...]  stdio, null, file, pty or socket\n"
 "Translation and debugging:\n"
 "  -accel tcg[,tb-size=MiB][,backend=jit|interp][,split-wx=on|off]\n"
+"             [,thread=single|multi]  CPUs in one thread (default) or each\n"
+"                                     in its own (not safe yet)\n"
 "  -icount shift=N      instruction-counted time (not supported yet)\n"
 "  -d ITEM,...          log items (-d help lists them)\n"
 "  -D FILE              write the log to FILE instead of stderr\n"

@@ -273,9 +273,13 @@ static bool cpu_handle_halt(CPUState *cpu)
     return false;
 }
 
+__thread CPUState *current_cpu;
+
 int cpu_exec(CPUState *cpu)
 {
     g_assert(tb_ctx.initialized);
+    /* Devices with per-CPU banked registers (the GIC) ask who is calling. */
+    current_cpu = cpu;
     if (cpu_handle_halt(cpu)) {
         return EXCP_HLT;
     }

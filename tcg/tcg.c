@@ -237,6 +237,22 @@ static bool parse_on_off(const char *key, const char *val, bool *out,
     return true;
 }
 
+static bool parse_thread(const char *val, TCGThreadMode *out,
+                         GError **errp)
+{
+    if (!strcmp(val, "single")) {
+        *out = TCG_THREAD_SINGLE;
+    } else if (!strcmp(val, "multi")) {
+        *out = TCG_THREAD_MULTI;
+    } else {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "-accel tcg,thread: unknown mode '%s' "
+                    "(single, multi)", val);
+        return false;
+    }
+    return true;
+}
+
 static bool parse_prop(const char *item, TCGOptions *opts, GError **errp)
 {
     const char *eq = strchr(item, '=');
@@ -252,8 +268,11 @@ static bool parse_prop(const char *item, TCGOptions *opts, GError **errp)
     if (!strcmp(key, "split-wx") && eq) {
         return parse_on_off(key, eq + 1, &opts->no_split_wx, true, errp);
     }
+    if (!strcmp(key, "thread") && eq) {
+        return parse_thread(eq + 1, &opts->thread, errp);
+    }
     if ((!strcmp(key, "tb-size") || !strcmp(key, "backend") ||
-         !strcmp(key, "split-wx")) && !eq) {
+         !strcmp(key, "split-wx") || !strcmp(key, "thread")) && !eq) {
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "-accel tcg,%s: missing value", key);
         return false;

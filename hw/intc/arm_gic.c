@@ -27,12 +27,6 @@
 #include "intc/arm_gic_internal.h"
 #include "kestrel/log.h"
 
-/*
- * The CPU a vCPU thread runs (set by the exec loop).  Weak, so that this
- * file links before the exec loop defines it and yields to that one.
- */
-__thread CPUState *current_cpu __attribute__((weak));
-
 /* ------------------------------------------------------------------ */
 /* Interrupt state                                                     */
 

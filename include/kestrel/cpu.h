@@ -237,9 +237,9 @@ void cpu_interrupt(CPUState *cpu, int mask);
 void cpu_reset_interrupt(CPUState *cpu, int mask);
 
 /*
- * The CPU this vCPU thread runs (system mode; NULL in other threads).
- * softmmu/cpus.c sets it when a vCPU thread starts; devices with banked
- * registers (the GICv2 CPU interface) read it in their MMIO handlers.
+ * The CPU this thread last ran with cpu_exec (NULL in other threads);
+ * devices with banked registers (the GICv2 CPU interface) read it in
+ * their MMIO handlers.
  */
 extern __thread CPUState *current_cpu;
 

@@ -79,12 +79,20 @@ typedef struct TBCacheStats {
     uint64_t retranslations_smaller; /* TB too big, retried smaller */
 } TBCacheStats;
 
+/* How vCPUs map to host threads (-accel tcg,thread=...; system mode). */
+typedef enum TCGThreadMode {
+    TCG_THREAD_DEFAULT,     /* not given: the program's default */
+    TCG_THREAD_SINGLE,      /* thread=single: all vCPUs round-robin */
+    TCG_THREAD_MULTI,       /* thread=multi: one host thread per vCPU */
+} TCGThreadMode;
+
 /* Options for tcg_init (parsed from -accel tcg,...). */
 typedef struct TCGOptions {
     size_t tb_size_mib;     /* code buffer; 0 = default 16 */
     const char *backend;    /* "jit" (default), "interp" */
     bool no_chain;          /* -d nochain */
     bool no_split_wx;       /* split-wx=off: one RWX mapping, no memfd */
+    TCGThreadMode thread;   /* thread=single|multi (tcg_init ignores it) */
 } TCGOptions;
 
 /* tcg/tcg.c: bring up the code buffer, backend and TB cache. */

@@ -41,8 +41,9 @@ if [ ! -f "$KERNEL" ] || [ ! -f "$BUSYBOX" ]; then
     if [ -x "$W/fetch-guests.sh" ]; then
         GUEST_CACHE=$GUEST_CACHE "$W/fetch-guests.sh" >&2 || true
     fi
-    [ -f "$KERNEL" ] && [ -f "$BUSYBOX" ] ||
+    if [ ! -f "$KERNEL" ] || [ ! -f "$BUSYBOX" ]; then
         skip "no arm64 kernel/busybox in $GUEST_CACHE"
+    fi
 fi
 [ -x "$W/mkinitramfs.sh" ] || skip "no $W/mkinitramfs.sh"
 command -v cpio >/dev/null || skip "needs cpio"
@@ -64,7 +65,7 @@ start=$(date +%s)
 timeout -k 5 "$BOOT_TIMEOUT" "$EMU" -M "virt,gic-version=$GIC" \
     -cpu cortex-a57 -m 512 -nographic -no-reboot $EMU_ARGS \
     -kernel "$KERNEL" -initrd "$tmp/initrd.gz" \
-    -append "console=ttyAMA0 panic=-1 WL_STEPS=$WL_STEPS" \
+    -append "console=ttyAMA0 earlycon panic=-1 WL_STEPS=$WL_STEPS" \
     </dev/null >"$tmp/console" 2>&1
 rc=$?
 tr -d '\r' <"$tmp/console" >"$tmp/log"

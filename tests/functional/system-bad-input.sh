@@ -61,6 +61,9 @@ expect "unknown -d item" "$P: unknown -d item 'everything' (try -d help)" \
     -d everything
 expect "unknown accelerator" "$P: -accel: unknown accelerator 'kvm'" \
     -M virt -accel kvm
+expect "bad thread mode" \
+    "$P: -accel tcg,thread: unknown mode 'many' (single, multi)" \
+    -M virt -accel tcg,thread=many
 expect "-icount" "$P: -icount: instruction counting is not supported yet" \
     -M virt -icount shift=3
 expect "bad -icount" "$P: -icount: invalid shift 'x' (0..10 or auto)" \

@@ -12,5 +12,6 @@ $CC -O2 -g -Wall -Wextra -ffreestanding -nostdlib -nostartfiles -static \
     -fno-pie -no-pie -mgeneral-regs-only -mstrict-align \
     -fno-tree-loop-distribute-patterns -fno-stack-protector \
     -Wl,--build-id=none -Wl,-T,"$here/virt.ld" -I"$here" \
-    -o "$out/$name.elf" "$here/start.S" "$here/lib.c" "$here/pt.c" "$here/$name.c" -lgcc
+    -o "$out/$name.elf" "$here/start.S" "$here/lib.c" "$here/pt.c" \
+    "$here/$name.c" -lgcc
 $OBJCOPY -O binary "$out/$name.elf" "$out/$name.bin"

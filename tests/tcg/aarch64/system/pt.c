@@ -27,7 +27,7 @@ static int in(uint64_t pa, const char *lo, const char *hi)
     return pa >= (uint64_t)lo && pa < (uint64_t)hi;
 }
 
-static uint64_t image_page_attrs(uint64_t pa)
+uint64_t pt_image_attrs(uint64_t pa)
 {
     if (in(pa, __image_start, __text_end)) {
         return PTE_NORMAL | PTE_AP_EL1_RO | PTE_UXN;
@@ -54,7 +54,7 @@ void mmu_build_4k(void)
     for (uint64_t i = 0; i < 512; i++) {
         pt_l2_dev[i] = (i << 21) | PTE_DEVICE | PTE_BLOCK;
         pt_l3_img[i] = (0x40000000UL + (i << 12)) |
-                       image_page_attrs(0x40000000UL + (i << 12)) |
+                       pt_image_attrs(0x40000000UL + (i << 12)) |
                        PTE_TABLE;
         pt_test[i] = 0;
     }

@@ -139,6 +139,7 @@ void mmu_build_4k(void);
 void mmu_enable(uint64_t tcr, uint64_t ttbr0);
 void mmu_disable(void);
 uint64_t mmu_ttbr0_4k(void);
+uint64_t pt_image_attrs(uint64_t pa);     /* rights of an image page */
 uint64_t mmu_tcr_4k(void);
 void tlbi_va(uint64_t va);
 void tlbi_all(void);
