@@ -45,17 +45,39 @@
 #include "kestrel/tlb.h"
 #include "softmmu-internal.h"
 
-#define TLB_ENTRIES_BITS 10
+#define TLB_ENTRIES_BITS 12
 #define TLB_ENTRIES (1u << TLB_ENTRIES_BITS)
 #define TLB_ALL_IDX ((uint16_t)((1u << IR_NB_MMU_MODES) - 1))
 #define TLB_FILL_TRIES 64
 #define TLB_NONE ((uint64_t)-1)    /* a tag that never hits */
+#define TLB_CTX_SLOTS 8
 
 /* What the slow path needs beyond the fast-path entry. */
 typedef struct TLBIOEntry {
     uint64_t paddr;         /* guest physical page, or -1 */
     bool ram;               /* writable RAM backs the whole page */
 } TLBIOEntry;
+
+/*
+ * A translation context (see tlb_switch_context): the tables of the
+ * switched MMU indexes and a jump cache, kept while other contexts run.
+ * The tables of the active context live in CPUTLB (and the jump cache in
+ * CPUState); a slot holds them only while inactive.
+ */
+typedef struct TLBContext {
+    bool used;
+    bool stale;             /* flushed while inactive: reset on resume */
+    uint64_t key[2];
+    uint32_t asid;
+    uint64_t lru;
+    uint16_t dirty;
+    TLBEntry *table[IR_NB_MMU_MODES];
+    TLBIOEntry *io[IR_NB_MMU_MODES];
+    uint64_t large_addr[IR_NB_MMU_MODES];
+    uint64_t large_mask[IR_NB_MMU_MODES];
+    TBJmpCacheEntry *jc;
+    uint64_t jc_gen;        /* tcg_gen() when it was left */
+} TLBContext;
 
 typedef struct CPUTLB {
     CPUState *cpu;
@@ -65,6 +87,12 @@ typedef struct CPUTLB {
     TLBIOEntry *io[IR_NB_MMU_MODES];
     uint64_t large_addr[IR_NB_MMU_MODES];   /* large pages seen, or -1 */
     uint64_t large_mask[IR_NB_MMU_MODES];
+    /* Contexts: none until the first tlb_switch_context. */
+    uint16_t ctx_map;                       /* indexes switched */
+    int cur;                                /* active slot */
+    uint64_t lru_clock;
+    TBJmpCacheEntry *orig_jc;               /* cpu_init_common's */
+    TLBContext ctx[TLB_CTX_SLOTS];
 } CPUTLB;
 
 /* One page's part of an access, after lookup. */
@@ -151,24 +179,43 @@ bool tlb_phys_page_has_code(uint64_t page)
     return r;
 }
 
-/* Set or clear TLB_NOTDIRTY on t's write tags for physical page. */
-static void tlb_mark_code(CPUTLB *t, uint64_t page, bool has_code)
+/* Set or clear TLB_NOTDIRTY in one set of tables for physical page. */
+static void tlb_mark_code_tables(TLBEntry **table, TLBIOEntry **io,
+                                 uint16_t dirty, uint64_t page,
+                                 bool has_code)
 {
-    g_mutex_lock(&t->lock);
     for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
-        if (!(t->dirty & (1u << i))) {
+        if (!(dirty & (1u << i))) {
             continue;
         }
         for (unsigned j = 0; j < TLB_ENTRIES; j++) {
-            TLBEntry *e = &t->table[i][j];
+            TLBEntry *e = &table[i][j];
             uint64_t w = e->addr_write;
 
-            if (t->io[i][j].paddr != page || !t->io[i][j].ram ||
+            if (io[i][j].paddr != page || !io[i][j].ram ||
                 (w & TLB_INVALID_MASK)) {
                 continue;
             }
             set_u64(&e->addr_write, has_code ? w | TLB_NOTDIRTY
                                              : w & ~TLB_NOTDIRTY);
+        }
+    }
+}
+
+/*
+ * Set or clear TLB_NOTDIRTY on t's write tags for physical page.
+ * Inactive contexts only need the flag set (a stray flag costs a slow
+ * store, nothing more).
+ */
+static void tlb_mark_code(CPUTLB *t, uint64_t page, bool has_code)
+{
+    g_mutex_lock(&t->lock);
+    tlb_mark_code_tables(t->table, t->io, t->dirty, page, has_code);
+    for (int c = 0; has_code && t->ctx_map && c < TLB_CTX_SLOTS; c++) {
+        TLBContext *x = &t->ctx[c];
+
+        if (c != t->cur && x->used && !x->stale) {
+            tlb_mark_code_tables(x->table, x->io, x->dirty, page, true);
         }
     }
     g_mutex_unlock(&t->lock);

@@ -75,9 +75,15 @@ void a64_sp_write(CPUARMState *env, unsigned el, uint64_t val)
 
 G_NORETURN void a64_raise_udef(CPUARMState *env, uintptr_t ra)
 {
+    a64_raise_syndrome(env, syn_uncategorized(), ra);
+}
+
+G_NORETURN void a64_raise_syndrome(CPUARMState *env, uint32_t syndrome,
+                                   uintptr_t ra)
+{
     CPUState *cs = env_cpu(env);
 
-    env->exception.syndrome = syn_uncategorized();
+    env->exception.syndrome = syndrome;
     env->exception.vaddr = 0;
     env->exception.is_write = false;
     cs->exception_index = EXCP_UDEF;
@@ -176,9 +182,16 @@ static bool a64_hvc_smc(ARMCPU *cpu, bool smc, unsigned *target)
     CPUARMState *env = &cpu->env;
     unsigned cur = a64_current_el(env);
 
-    if (cpu->psci_conduit == (smc ? ARM_PSCI_SMC : ARM_PSCI_HVC) &&
-        a64_psci_call(cpu, smc)) {
-        return false;
+    if (cpu->psci_conduit == (smc ? ARM_PSCI_SMC : ARM_PSCI_HVC)) {
+        if (a64_psci_call(cpu, smc)) {
+            return false;
+        }
+        if (smc ? !cpu->has_el3 : !cpu->has_el2) {
+            /* Nothing above us: the conduit answers every call, as the
+             * firmware QEMU stands in for would. */
+            env->xregs[0] = (uint64_t)-1;   /* NOT_SUPPORTED */
+            return false;
+        }
     }
     if (smc ? !cpu->has_el3 : !cpu->has_el2 && cur < 2) {
         /* UNDEFINED: report at the HVC/SMC itself. */
@@ -312,6 +325,13 @@ G_NORETURN static void a64_wfi(CPUARMState *env)
 {
     CPUState *cs = env_cpu(env);
 
+    if (a64_current_el(env) == 0 && !(env->sctlr_el[1] & SCTLR_NTWI)) {
+        /* Trapped to EL1: EC 0x01, IL, CV with cond 0b1110, TI = WFI.
+         * The translator set pc past the WFI; the trap reports the WFI. */
+        env->pc -= 4;
+        a64_raise_syndrome(env, 0x01u << 26 | 1u << 25 | 1u << 24 |
+                           0xeu << 20, 0);
+    }
     cs->halted = true;
     cs->exception_index = EXCP_HLT;
     cpu_loop_exit(cs);
@@ -371,6 +391,10 @@ static void a64_sys_get_tb_cpu_state(CPUState *cs, uint64_t *pc,
 
     if (a64_fp_traps(env)) {
         f |= A64_TBF_FPTRAP;
+    }
+    /* EL0 and EL1 share SCTLR_EL1. */
+    if (env->sctlr_el[MAX(a64_current_el(env), 1u)] & SCTLR_A) {
+        f |= A64_TBF_ALIGN;
     }
     *pc = env->pc;
     *cs_base = 0;

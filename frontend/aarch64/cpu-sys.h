@@ -28,6 +28,9 @@
 #define SCTLR_M (1ull << 0)
 #define SCTLR_A (1ull << 1)
 #define SCTLR_WXN (1ull << 19)
+#define SCTLR_UMA (1ull << 9)   /* EL0 may access DAIF */
+#define SCTLR_UCT (1ull << 15)  /* EL0 may read CTR_EL0 */
+#define SCTLR_NTWI (1ull << 16) /* EL0 WFI is not trapped */
 #define HCR_FMO (1ull << 3)
 #define HCR_IMO (1ull << 4)
 #define HCR_RW (1ull << 31)
@@ -52,6 +55,9 @@ uint64_t a64_sp_read(CPUARMState *env, unsigned el);
 void a64_sp_write(CPUARMState *env, unsigned el, uint64_t val);
 /* Raise UDEF for the instruction being executed. */
 G_NORETURN void a64_raise_udef(CPUARMState *env, uintptr_t ra);
+/* Raise a synchronous exception to EL1 (at least) with this syndrome. */
+G_NORETURN void a64_raise_syndrome(CPUARMState *env, uint32_t syndrome,
+                                   uintptr_t ra);
 /* The system CPU whose MPIDR affinity is mpidr, or NULL (PSCI). */
 ARMCPU *a64_sys_cpu_by_mpidr(uint64_t mpidr);
 /* Reset to the given EL and entry (PSCI CPU_ON), powered on. */

@@ -482,6 +482,38 @@ static bool a64_gic_access(ARMCPU *cpu, uint32_t key, bool isread,
     return true;
 }
 
+/*
+ * EL0 accesses that SCTLR_EL1 gates (UMA: DAIF, UCT: CTR_EL0) trap to EL1
+ * with EC 0x18 and the encoding, Rt and direction in the ISS.
+ */
+static void a64_el0_trap_check(CPUARMState *env, uint32_t key, unsigned rt,
+                               bool isread, uintptr_t ra)
+{
+    uint64_t sctlr = env->sctlr_el[1];
+    bool trap;
+
+    if (a64_current_el(env) != 0) {
+        return;
+    }
+    switch (key) {
+    case SR(3, 3, 4, 2, 1):     /* DAIF */
+        trap = !(sctlr & SCTLR_UMA);
+        break;
+    case SR(3, 3, 0, 0, 1):     /* CTR_EL0 */
+        trap = !(sctlr & SCTLR_UCT);
+        break;
+    default:
+        return;
+    }
+    if (trap) {
+        uint32_t iss = (key >> 14) << 20 | (key & 7) << 17 |
+                       ((key >> 11) & 7) << 14 | ((key >> 7) & 15) << 10 |
+                       rt << 5 | ((key >> 3) & 15) << 1 | isread;
+
+        a64_raise_syndrome(env, 0x18u << 26 | 1u << 25 | iss, ra);
+    }
+}
+
 /* Common checks; NULL for an access that must UDEF. */
 static const A64SysReg *a64_sysreg_check(ARMCPU *cpu, uint32_t key,
                                          bool isread)
@@ -513,7 +545,10 @@ uint64_t a64_sysreg_read(CPUARMState *env, uint32_t key, uintptr_t ra)
     ARMCPU *cpu = a64_env_cpu(env);
     const A64SysReg *r;
     uint64_t v = 0;
+    unsigned rt = key >> 16;
 
+    key &= 0xffff;
+    a64_el0_trap_check(env, key, rt, true, ra);
     if (a64_current_el(env) >= 1 &&
         (a64_gic_access(cpu, key, true, &v) || a64_is_dbg_bpwp(key))) {
         return v;
@@ -544,7 +579,10 @@ void a64_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val,
 {
     ARMCPU *cpu = a64_env_cpu(env);
     const A64SysReg *r;
+    unsigned rt = key >> 16;
 
+    key &= 0xffff;
+    a64_el0_trap_check(env, key, rt, false, ra);
     if (a64_current_el(env) >= 1 &&
         (a64_gic_access(cpu, key, false, &val) || a64_is_dbg_bpwp(key))) {
         return;

@@ -79,7 +79,8 @@ static void do_gpr_ld(DisasContext *ctx, IRTemp val, IRTemp addr,
 {
     IRContext *s = ctx->s;
 
-    ir_qemu_ld(s, val, addr, get_mem_index(ctx), k->mop | MO_LE);
+    ir_qemu_ld(s, val, addr, get_mem_index(ctx),
+               k->mop | MO_LE | a64_align(ctx));
     if (k->ext32) {
         ir_ext32u(s, val, val);
     }
@@ -88,7 +89,8 @@ static void do_gpr_ld(DisasContext *ctx, IRTemp val, IRTemp addr,
 static void do_gpr_st(DisasContext *ctx, IRTemp val, IRTemp addr,
                       unsigned lg)
 {
-    ir_qemu_st(ctx->s, val, addr, get_mem_index(ctx), (MemOp)lg | MO_LE);
+    ir_qemu_st(ctx->s, val, addr, get_mem_index(ctx),
+               (MemOp)lg | MO_LE | a64_align(ctx));
 }
 
 /* Load 1 << lg bytes into Vt, zeroing the rest of the register. */
@@ -100,12 +102,14 @@ static void do_fp_ld(DisasContext *ctx, int rt, IRTemp addr, unsigned lg)
     if (lg == 4) {
         IRTemp hi = new64(ctx);
 
-        ir_qemu_ld128(s, lo, hi, addr, get_mem_index(ctx), MO_128 | MO_LE);
+        ir_qemu_ld128(s, lo, hi, addr, get_mem_index(ctx),
+                      MO_128 | MO_LE | a64_align(ctx));
         ir_st(s, lo, s->env, vreg_full_offset(rt), MO_64);
         ir_st(s, hi, s->env, vreg_hi_offset(rt), MO_64);
         return;
     }
-    ir_qemu_ld(s, lo, addr, get_mem_index(ctx), (MemOp)lg | MO_LE);
+    ir_qemu_ld(s, lo, addr, get_mem_index(ctx),
+               (MemOp)lg | MO_LE | a64_align(ctx));
     ir_st(s, lo, s->env, vreg_full_offset(rt), MO_64);
     clear_vec_high(ctx, rt);
 }
@@ -120,10 +124,12 @@ static void do_fp_st(DisasContext *ctx, int rt, IRTemp addr, unsigned lg)
         IRTemp hi = new64(ctx);
 
         ir_ld(s, hi, s->env, vreg_hi_offset(rt), MO_64);
-        ir_qemu_st128(s, lo, hi, addr, get_mem_index(ctx), MO_128 | MO_LE);
+        ir_qemu_st128(s, lo, hi, addr, get_mem_index(ctx),
+                      MO_128 | MO_LE | a64_align(ctx));
         return;
     }
-    ir_qemu_st(s, lo, addr, get_mem_index(ctx), (MemOp)lg | MO_LE);
+    ir_qemu_st(s, lo, addr, get_mem_index(ctx),
+               (MemOp)lg | MO_LE | a64_align(ctx));
 }
 
 /*

@@ -115,13 +115,15 @@ void a64_sys_gen_sysreg(DisasContext *ctx, uint32_t key, int rt,
     if (isread) {
         IRTemp d = ir_temp_new(s, IR_I64);
 
+        /* Rt rides above the 16-bit encoding, for trap syndromes. */
         ir_call(s, &helper_info_a64_sysreg_read, d,
-                (IRTemp[]){ s->env, ir_const_i32(s, (int32_t)key) });
+                (IRTemp[]){ s->env,
+                            ir_const_i32(s, (int32_t)(key | rt << 16)) });
         write_cpu_reg(ctx, rt, d, true);
         return;
     }
     ir_call(s, &helper_info_a64_sysreg_write, 0,
-            (IRTemp[]){ s->env, ir_const_i32(s, (int32_t)key),
+            (IRTemp[]){ s->env, ir_const_i32(s, (int32_t)(key | rt << 16)),
                         cpu_reg(ctx, rt) });
     gen_exit_to_loop(ctx);
 }

@@ -469,6 +469,7 @@ void a64_translate(CPUState *cpu, IRContext *s, TranslationBlock *tb,
         dc.mem_idx = dc.el;
         dc.unpriv_idx = dc.el == 1 ? 0 : dc.el;
         dc.fp_trap = (tb->flags & A64_TBF_FPTRAP) != 0;
+        dc.align_check = (tb->flags & A64_TBF_ALIGN) != 0;
     }
     if (max_insns <= 0 || max_insns > IR_MAX_INSNS) {
         max_insns = IR_MAX_INSNS;

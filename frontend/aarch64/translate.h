@@ -92,6 +92,7 @@ typedef struct DisasContext {
     int el;                 /* current exception level (0 in user mode) */
     bool sysmode;           /* system emulation: MMU, system registers */
     bool fp_trap;           /* FP/SIMD access traps (CPACR_EL1.FPEN) */
+    bool align_check;       /* SCTLR_ELx.A: every access must be aligned */
     /* Temps for XZR reads/writes, fresh per instruction. */
     IRTemp tmp_zero;
 } DisasContext;
@@ -205,6 +206,12 @@ static inline int get_mem_index(DisasContext *ctx)
     return ctx->mem_idx;
 }
 
+/* MO_ALIGN when SCTLR_ELx.A asks every data access to be aligned. */
+static inline MemOp a64_align(DisasContext *ctx)
+{
+    return ctx->align_check ? MO_ALIGN : (MemOp)0;
+}
+
 /* Syndrome values (ESR_ELx layout: EC[31:26], IL[25], ISS[24:0]). */
 enum {
     EC_UNCATEGORIZED = 0x00,
@@ -244,6 +251,7 @@ static inline uint32_t syn_aa64_bkpt(uint32_t imm16)
 #define A64_TBF_EL_MASK 3u        /* current EL */
 #define A64_TBF_SYS (1u << 2)     /* system emulation */
 #define A64_TBF_FPTRAP (1u << 3)  /* FP/SIMD traps to EL1 (CPACR) */
+#define A64_TBF_ALIGN (1u << 4)   /* SCTLR_ELx.A: check data alignment */
 
 /* ------------------------------------------------------------------ */
 /* System mode (translate-sys.c)                                       */
