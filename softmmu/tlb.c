@@ -296,6 +296,35 @@ void tlb_init(CPUState *cpu, AddressSpace *as)
     g_mutex_unlock(&cpus_lock);
 }
 
+/* Free the inactive contexts; cpu keeps cpu_init_common's jump cache. */
+static void tlb_ctx_destroy(CPUTLB *t)
+{
+    CPUState *cpu = t->cpu;
+
+    if (!t->ctx_map) {
+        return;
+    }
+    if (cpu->tb_jmp_cache && cpu->tb_jmp_cache != t->orig_jc) {
+        g_free(cpu->tb_jmp_cache);
+        cpu->tb_jmp_cache = t->orig_jc;
+    }
+    for (int c = 0; c < TLB_CTX_SLOTS; c++) {
+        TLBContext *x = &t->ctx[c];
+
+        if (c == t->cur) {
+            continue;
+        }
+        if (x->jc != t->orig_jc) {
+            g_free(x->jc);
+        }
+        for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
+            g_free(x->table[i]);
+            g_free(x->io[i]);
+        }
+    }
+    t->ctx_map = 0;
+}
+
 void tlb_destroy(CPUState *cpu)
 {
     CPUTLB *t = cpu->tlb;
@@ -306,6 +335,7 @@ void tlb_destroy(CPUState *cpu)
     g_mutex_lock(&cpus_lock);
     g_ptr_array_remove(tlb_cpus, cpu);
     g_mutex_unlock(&cpus_lock);
+    tlb_ctx_destroy(t);
     for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
         cpu->neg->tlb[i].table = NULL;
         cpu->neg->tlb[i].mask = 0;
@@ -386,19 +416,81 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
 /* ------------------------------------------------------------------ */
 /* Flushing                                                            */
 
-/* Drop the entry of mmu index i for vaddr's page, if it maps it. */
-static void tlb_flush_entry(CPUTLB *t, unsigned i, uint64_t vaddr)
+/* Drop the entry of table/io for vaddr's page, if it maps it. */
+static void tlb_flush_entry(TLBEntry *table, TLBIOEntry *io,
+                            uint64_t vaddr)
 {
     unsigned j = tlb_index(vaddr);
-    TLBEntry *e = &t->table[i][j];
+    TLBEntry *e = &table[j];
 
     if (tag_hit(e->addr_read, vaddr) || tag_hit(e->addr_write, vaddr) ||
         tag_hit(e->addr_code, vaddr)) {
         set_u64(&e->addr_read, -1);
         set_u64(&e->addr_write, -1);
         set_u64(&e->addr_code, -1);
-        t->io[i][j].paddr = -1;
-        t->io[i][j].ram = false;
+        io[j].paddr = -1;
+        io[j].ram = false;
+    }
+}
+
+/* Forget the TBs of jump cache jc that start on vaddr's page or the
+ * page before (a TB may run into the next page). */
+static void jc_clear_page(TBJmpCacheEntry *jc, uint64_t vaddr)
+{
+    uint64_t page = vaddr & TARGET_PAGE_MASK;
+
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        uint64_t d = (jc[i].pc & TARGET_PAGE_MASK) - page;
+
+        if (d == 0 || d == (uint64_t)-TARGET_PAGE_SIZE) {
+            __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
+        }
+    }
+}
+
+static void jc_clear(TBJmpCacheEntry *jc)
+{
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
+    }
+}
+
+/* Inactive contexts: a flush of idxmap makes them stale. */
+static void tlb_ctx_flush_idx(CPUTLB *t, uint16_t idxmap)
+{
+    if (!(idxmap & t->ctx_map)) {
+        return;
+    }
+    for (int c = 0; c < TLB_CTX_SLOTS; c++) {
+        if (c != t->cur && t->ctx[c].used) {
+            t->ctx[c].stale = true;
+        }
+    }
+}
+
+/* Inactive contexts: drop vaddr's page from the indexes of idxmap. */
+static void tlb_ctx_flush_page(CPUTLB *t, uint64_t vaddr, uint16_t idxmap)
+{
+    for (int c = 0; (idxmap & t->ctx_map) && c < TLB_CTX_SLOTS; c++) {
+        TLBContext *x = &t->ctx[c];
+
+        if (c == t->cur || !x->used || x->stale) {
+            continue;
+        }
+        for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
+            if (!(idxmap & x->dirty & (1u << i))) {
+                continue;
+            }
+            if (x->large_addr[i] != (uint64_t)-1 &&
+                (vaddr & x->large_mask[i]) == x->large_addr[i]) {
+                x->stale = true;
+                break;
+            }
+            tlb_flush_entry(x->table[i], x->io[i], vaddr);
+        }
+        if (!x->stale) {
+            jc_clear_page(x->jc, vaddr);
+        }
     }
 }
 
@@ -413,6 +505,7 @@ void tlb_flush_by_mmuidx(CPUState *cpu, uint16_t idxmap)
         }
     }
     t->dirty &= ~idxmap;
+    tlb_ctx_flush_idx(t, idxmap);
     g_mutex_unlock(&t->lock);
     tb_jmp_cache_clear(cpu);
 }
@@ -426,6 +519,7 @@ void tlb_flush_page_by_mmuidx(CPUState *cpu, uint64_t vaddr,
                               uint16_t idxmap)
 {
     CPUTLB *t = cpu->tlb;
+    bool all = false;
 
     g_mutex_lock(&t->lock);
     for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
@@ -437,12 +531,18 @@ void tlb_flush_page_by_mmuidx(CPUState *cpu, uint64_t vaddr,
             /* Inside a large page: we don't know its pieces, drop all. */
             tlb_reset_idx(t, i);
             t->dirty &= ~(1u << i);
+            all = true;
         } else {
-            tlb_flush_entry(t, i, vaddr);
+            tlb_flush_entry(t->table[i], t->io[i], vaddr);
         }
     }
+    tlb_ctx_flush_page(t, vaddr, idxmap);
     g_mutex_unlock(&t->lock);
-    tb_jmp_cache_clear(cpu);
+    if (all) {
+        tb_jmp_cache_clear(cpu);
+    } else {
+        jc_clear_page(cpu->tb_jmp_cache, vaddr);
+    }
 }
 
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr)
@@ -467,6 +567,204 @@ void tlb_flush_page_all_cpus(uint64_t vaddr, uint16_t idxmap)
                                  idxmap);
     }
     g_mutex_unlock(&cpus_lock);
+}
+
+void tlb_flush_asid(CPUState *cpu, uint16_t idxmap, uint32_t asid)
+{
+    CPUTLB *t = cpu->tlb;
+    bool cur;
+
+    if (!t->ctx_map || (idxmap & ~t->ctx_map)) {
+        tlb_flush_by_mmuidx(cpu, idxmap);
+        return;
+    }
+    g_mutex_lock(&t->lock);
+    cur = t->ctx[t->cur].asid == asid;
+    for (int c = 0; c < TLB_CTX_SLOTS; c++) {
+        if (c != t->cur && t->ctx[c].used && t->ctx[c].asid == asid) {
+            t->ctx[c].stale = true;
+        }
+    }
+    g_mutex_unlock(&t->lock);
+    if (cur) {
+        /* The active context; the others are already marked. */
+        g_mutex_lock(&t->lock);
+        for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
+            if (idxmap & t->dirty & (1u << i)) {
+                tlb_reset_idx(t, i);
+            }
+        }
+        t->dirty &= ~idxmap;
+        g_mutex_unlock(&t->lock);
+        tb_jmp_cache_clear(cpu);
+    }
+}
+
+void tlb_flush_asid_all_cpus(uint16_t idxmap, uint32_t asid)
+{
+    g_mutex_lock(&cpus_lock);
+    for (guint i = 0; tlb_cpus && i < tlb_cpus->len; i++) {
+        tlb_flush_asid(g_ptr_array_index(tlb_cpus, i), idxmap, asid);
+    }
+    g_mutex_unlock(&cpus_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Contexts                                                            */
+
+/* Moves between tcg flushes and evictions: old TB pointers may dangle. */
+static uint64_t tcg_gen(void)
+{
+    const TBCacheStats *st = tcg_stats();
+
+    return st->flushes + st->evictions;
+}
+
+/* Give each slot its own tables and jump cache; slot 0 takes the live
+ * ones (and becomes the active, unkeyed context). */
+static void tlb_ctx_init(CPUTLB *t, uint16_t idxmap)
+{
+    t->ctx_map = idxmap;
+    t->orig_jc = t->cpu->tb_jmp_cache;
+    for (int c = 0; c < TLB_CTX_SLOTS; c++) {
+        TLBContext *x = &t->ctx[c];
+
+        x->jc = c ? g_new0(TBJmpCacheEntry, TB_JMP_CACHE_SIZE) : NULL;
+        for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
+            if (!(idxmap & (1u << i))) {
+                continue;
+            }
+            x->table[i] = c ? g_new(TLBEntry, TLB_ENTRIES) : NULL;
+            x->io[i] = c ? g_new(TLBIOEntry, TLB_ENTRIES) : NULL;
+        }
+        x->used = false;
+        x->stale = true;    /* reset before first use */
+    }
+    t->cur = 0;
+    t->ctx[0].used = true;
+    t->ctx[0].stale = false;
+    t->ctx[0].key[0] = t->ctx[0].key[1] = TLB_NONE;
+}
+
+/*
+ * Park the live tables and jump cache in slot o (the active one) and
+ * make slot c's live; an active slot holds no tables of its own.
+ */
+static void tlb_ctx_swap(CPUTLB *t, int o, int c)
+{
+    TLBContext *x = &t->ctx[c], *y = &t->ctx[o];
+    CPUState *cpu = t->cpu;
+
+    for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
+        if (!(t->ctx_map & (1u << i))) {
+            continue;
+        }
+        y->table[i] = t->table[i];
+        y->io[i] = t->io[i];
+        y->large_addr[i] = t->large_addr[i];
+        y->large_mask[i] = t->large_mask[i];
+        t->table[i] = x->table[i];
+        t->io[i] = x->io[i];
+        t->large_addr[i] = x->large_addr[i];
+        t->large_mask[i] = x->large_mask[i];
+        x->table[i] = NULL;
+        x->io[i] = NULL;
+        cpu->neg->tlb[i].table = t->table[i];
+    }
+    y->dirty = t->dirty & t->ctx_map;
+    t->dirty = (t->dirty & ~t->ctx_map) | (x->dirty & t->ctx_map);
+    y->jc = cpu->tb_jmp_cache;
+    cpu->tb_jmp_cache = x->jc;
+    x->jc = NULL;
+}
+
+/* The slot to hold a new key: an unused one, else the least recent. */
+static int tlb_ctx_victim(CPUTLB *t)
+{
+    int best = -1;
+
+    for (int c = 0; c < TLB_CTX_SLOTS; c++) {
+        if (c == t->cur) {
+            continue;
+        }
+        if (!t->ctx[c].used) {
+            return c;
+        }
+        if (best < 0 || t->ctx[c].lru < t->ctx[best].lru) {
+            best = c;
+        }
+    }
+    return best;
+}
+
+void tlb_switch_context(CPUState *cpu, uint16_t idxmap, uint64_t key0,
+                        uint64_t key1, uint32_t asid)
+{
+    CPUTLB *t = cpu->tlb;
+    TLBContext *old, *x;
+    int c;
+
+    g_mutex_lock(&t->lock);
+    if (!t->ctx_map) {
+        tlb_ctx_init(t, idxmap);
+    }
+    g_assert(idxmap == t->ctx_map);
+    old = &t->ctx[t->cur];
+    if (old->key[0] == key0 && old->key[1] == key1 && old->asid == asid) {
+        g_mutex_unlock(&t->lock);
+        return;
+    }
+    if (!(t->dirty & t->ctx_map)) {
+        /* Nothing filled under the old key (a transient state): free. */
+        old->key[0] = TLB_NONE;
+        old->key[1] = TLB_NONE;
+        old->used = false;
+    }
+    for (c = 0; c < TLB_CTX_SLOTS; c++) {
+        x = &t->ctx[c];
+        if (c != t->cur && x->used && x->key[0] == key0 &&
+            x->key[1] == key1 && x->asid == asid) {
+            break;
+        }
+    }
+    if (c == TLB_CTX_SLOTS) {
+        if (!(t->dirty & t->ctx_map)) {
+            /* Re-key the empty active context in place. */
+            old->key[0] = key0;
+            old->key[1] = key1;
+            old->asid = asid;
+            old->used = true;
+            old->lru = ++t->lru_clock;
+            g_mutex_unlock(&t->lock);
+            jc_clear(cpu->tb_jmp_cache);
+            return;
+        }
+        c = tlb_ctx_victim(t);
+        x = &t->ctx[c];
+        x->used = true;
+        x->stale = true;
+        x->key[0] = key0;
+        x->key[1] = key1;
+        x->asid = asid;
+    }
+    old->lru = ++t->lru_clock;
+    old->jc_gen = tcg_gen();
+    tlb_ctx_swap(t, t->cur, c);
+    t->cur = c;
+    x->lru = t->lru_clock;
+    if (x->stale) {
+        for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
+            if (t->ctx_map & (1u << i)) {
+                tlb_reset_idx(t, i);
+            }
+        }
+        t->dirty &= ~t->ctx_map;
+        x->stale = false;
+        jc_clear(cpu->tb_jmp_cache);
+    } else if (x->jc_gen != tcg_gen()) {
+        jc_clear(cpu->tb_jmp_cache);
+    }
+    g_mutex_unlock(&t->lock);
 }
 
 void tlb_memory_map_changed(void)

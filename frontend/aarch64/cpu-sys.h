@@ -97,6 +97,8 @@ G_NORETURN void a64_do_unaligned_access(CPUState *cs, uint64_t vaddr,
 void a64_at(CPUARMState *env, int mmu_idx, bool is_write, uint64_t va);
 /* TLBI by key (op0=1, CRn=8); false if not a TLBI we know. */
 bool a64_tlbi(CPUARMState *env, uint32_t key, uint64_t val);
+/* A write to a K_TLBREG register at offset in env (mmu.c). */
+void a64_tlbreg_written(ARMCPU *cpu, size_t offset, uint16_t map);
 
 /* gtimer.c */
 void a64_gt_init(ARMCPU *cpu);

@@ -11,9 +11,12 @@
  * hardware (an AF=0 leaf faults).  Faults report the ESR fault status
  * code with the level, and FAR = the faulting address.
  *
- * The TLB is not tagged by ASID: writes to TTBRx/TCR/SCTLR/MAIR flush
- * the regime's MMU indexes (sysreg.c) and every TLBI by ASID flushes
- * them all.  Not emulated: stage 2, 52-bit addresses, hierarchical
+ * The TLB is not tagged by ASID, but the EL1&0 indexes are kept per
+ * translation context (TTBR0_EL1, TTBR1_EL1, ASID; tlb_switch_context):
+ * a TTBR write switches context instead of flushing, so KPTI's TTBR1
+ * switch on every exception keeps both sides' entries.  Writes to
+ * TCR/SCTLR/MAIR flush the regime's MMU indexes (in every context), a
+ * TLBI by ASID flushes the contexts of that ASID, the others all.  Not emulated: stage 2, 52-bit addresses, hierarchical
  * permission disables, contiguous-hint grouping (entries are still
  * correct), PAN, SCTLR.A alignment checking of ordinary accesses.
  */
@@ -321,6 +324,43 @@ static uint64_t a64_tlbi_va(uint64_t val)
     return (uint64_t)((int64_t)(va << 8) >> 8);
 }
 
+/* The current EL1&0 ASID (TCR_EL1.A1 picks the TTBR, .AS the width). */
+static uint32_t a64_el1_asid(CPUARMState *env)
+{
+    uint64_t tcr = env->tcr_el[1];
+    uint64_t ttbr = (tcr >> 22) & 1 ? env->ttbr1_el[1] : env->ttbr0_el[1];
+
+    return (uint32_t)(ttbr >> 48) & ((tcr >> 36) & 1 ? 0xffff : 0xff);
+}
+
+void a64_tlbreg_written(ARMCPU *cpu, size_t offset, uint16_t map)
+{
+    CPUARMState *env = &cpu->env;
+
+    if (offset == offsetof(CPUARMState, ttbr0_el[1]) ||
+        offset == offsetof(CPUARMState, ttbr1_el[1])) {
+        tlb_switch_context(&cpu->parent, map, env->ttbr0_el[1],
+                           env->ttbr1_el[1], a64_el1_asid(env));
+    } else {
+        tlb_flush_by_mmuidx(&cpu->parent, map);
+    }
+}
+
+/* TLBI ASIDE1(IS): Xt[63:48] is the ASID. */
+static void a64_tlbi_asid(CPUARMState *env, bool is, uint64_t val)
+{
+    uint32_t asid = (uint32_t)(val >> 48);
+
+    if (!((env->tcr_el[1] >> 36) & 1)) {
+        asid &= 0xff;
+    }
+    if (is) {
+        tlb_flush_asid_all_cpus(3, asid);
+    } else {
+        tlb_flush_asid(env_cpu(env), 3, asid);
+    }
+}
+
 static void a64_do_tlbi(CPUState *cs, bool is, bool by_va, uint64_t va,
                         uint16_t map)
 {
@@ -356,6 +396,10 @@ bool a64_tlbi(CPUARMState *env, uint32_t key, uint64_t val)
     case 0:
         if (op2 == 4 || op2 == 6) {
             return false;
+        }
+        if (op2 == 2) {
+            a64_tlbi_asid(env, crm == 3, val);
+            return true;
         }
         map = 3;
         break;

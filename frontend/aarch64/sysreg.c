@@ -602,7 +602,7 @@ void a64_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val,
         break;
     case K_TLBREG:
         *(uint64_t *)((char *)env + r->offset) = val;
-        tlb_flush_by_mmuidx(&cpu->parent, (uint16_t)r->value);
+        a64_tlbreg_written(cpu, r->offset, (uint16_t)r->value);
         break;
     case K_FN:
         r->write(cpu, r, val);

@@ -62,6 +62,22 @@ void tlb_flush_page_by_mmuidx(CPUState *cpu, uint64_t vaddr,
 void tlb_flush_all_cpus(uint16_t idxmap);
 void tlb_flush_page_all_cpus(uint64_t vaddr, uint16_t idxmap);
 
+/*
+ * Translation contexts (address-space switches without flushing).  The
+ * tables of the MMU indexes in idxmap (always the same map for a vCPU)
+ * are kept per (key0, key1, asid) -- e.g. the TTBRs of the regime -- for
+ * a few recent contexts, with their jump caches; switching back to one
+ * finds its entries again.  Flushes apply to every context; the asid
+ * only selects the contexts tlb_flush_asid drops.  The caller flushes
+ * when anything else that shapes translations changes.
+ */
+void tlb_switch_context(CPUState *cpu, uint16_t idxmap, uint64_t key0,
+                        uint64_t key1, uint32_t asid);
+/* TLBI by ASID: flush idxmap in the contexts of asid (all of idxmap if
+ * it is not the context map). */
+void tlb_flush_asid(CPUState *cpu, uint16_t idxmap, uint32_t asid);
+void tlb_flush_asid_all_cpus(uint16_t idxmap, uint32_t asid);
+
 /* Put the softmmu slow paths into s (before the first translation). */
 void softmmu_install_hooks(IRContext *s);
 
