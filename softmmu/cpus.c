@@ -93,6 +93,8 @@ static CPUState *rr_current;    /* atomic */
 static unsigned rr_runs;        /* atomic */
 static bool rr_slice_over;      /* atomic: rr_current must give way */
 static Timer *rr_kick_timer;    /* BQL */
+static bool rr_sleeping;        /* the thread waits for work, wait_lock */
+static bool rr_kick_idle;       /* the kick is not armed, wait_lock */
 
 void cpus_set_thread_mode(TCGThreadMode mode)
 {
@@ -170,10 +172,16 @@ static bool vcpu_should_leave(void)
            __atomic_load_n(&exiting, __ATOMIC_ACQUIRE);
 }
 
+static void rr_kick_arm(void)
+{
+    timer_mod_ns(rr_kick_timer,
+                 clock_get_ns(CLOCK_REALTIME) + RR_KICK_PERIOD_NS);
+}
+
 /* Block until t may run guest code; false when the thread must end. */
 static bool vcpu_wait(VCPUThread *t)
 {
-    bool run;
+    bool run, rearm;
 
     pthread_mutex_lock(&wait_lock);
     for (;;) {
@@ -189,14 +197,22 @@ static bool vcpu_wait(VCPUThread *t)
         } else if (thread_runnable(t)) {
             break;
         }
+        rr_sleeping = !t->cpu;
         pthread_cond_wait(&vcpu_cond, &wait_lock);
+        rr_sleeping = false;
     }
     if (t->parked) {
         t->parked = false;
         nb_parked--;
     }
     run = !exiting;
+    /* Single mode: the kick stopped while we slept; restart it. */
+    rearm = run && rr_kick_idle;
+    rr_kick_idle = false;
     pthread_mutex_unlock(&wait_lock);
+    if (rearm) {
+        rr_kick_arm();
+    }
     return run;
 }
 
@@ -275,20 +291,29 @@ static void *rr_thread_fn(void *arg)
     return NULL;
 }
 
-/* The kick: end the running CPU's slice if it began before last tick. */
+/*
+ * The kick: end the running CPU's slice if it began before last tick.
+ * While the thread sleeps (every CPU halted) the kick stops, so an idle
+ * guest does not wake the host; vcpu_wait re-arms it.
+ */
 static void rr_kick(void *opaque)
 {
     static unsigned last_runs;
     unsigned runs = __atomic_load_n(&rr_runs, __ATOMIC_RELAXED);
     CPUState *cpu = __atomic_load_n(&rr_current, __ATOMIC_SEQ_CST);
+    bool idle;
 
     (void)opaque;
     if (cpu && runs == last_runs) {
         rr_end_slice();
     }
     last_runs = runs;
-    timer_mod_ns(rr_kick_timer,
-                 clock_get_ns(CLOCK_REALTIME) + RR_KICK_PERIOD_NS);
+    pthread_mutex_lock(&wait_lock);
+    idle = rr_kick_idle = rr_sleeping;
+    pthread_mutex_unlock(&wait_lock);
+    if (!idle) {
+        rr_kick_arm();
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -348,10 +373,12 @@ void cpus_start(MachineState *ms)
     pthread_mutex_lock(&wait_lock);
     __atomic_store_n(&exiting, false, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&wait_lock);
-    start_threads();
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!multi_threaded && nb_cpus > 1) {
         rr_kick_timer = timer_new_ns(CLOCK_REALTIME, rr_kick, NULL);
+    }
+    start_threads();
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rr_kick_timer) {
         rr_kick(NULL);
     }
 }
@@ -396,10 +423,6 @@ void cpus_resume(void)
 void cpus_stop(void)
 {
     g_assert(bql_locked());
-    if (rr_kick_timer) {
-        timer_free(rr_kick_timer);
-        rr_kick_timer = NULL;
-    }
     pthread_mutex_lock(&wait_lock);
     __atomic_store_n(&exiting, true, __ATOMIC_RELEASE);
     exit_all_cpus();
@@ -409,6 +432,12 @@ void cpus_stop(void)
         pthread_join(threads[i].thread, NULL);
     }
     bql_lock();
+    /* After the join: vcpu_wait may re-arm the kick until then. */
+    if (rr_kick_timer) {
+        timer_free(rr_kick_timer);
+        rr_kick_timer = NULL;
+    }
+    rr_kick_idle = false;
     nb_threads = 0;
     nb_cpus = 0;
     nb_parked = 0;

@@ -38,6 +38,7 @@
 #include <sys/mman.h>
 
 #include "kestrel/log.h"
+#include "kestrel/bytes.h"
 #include "kestrel/memory.h"
 #include "kestrel/sysemu.h"
 #include "kestrel/tb.h"
@@ -65,41 +66,7 @@ static GRWLock mem_lock;
 static uint64_t mem_gen = 1;
 
 /* ------------------------------------------------------------------ */
-/* Little-endian / big-endian byte buffers                             */
-
-static uint64_t ldn_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void stn_le(uint8_t *p, unsigned n, uint64_t v)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static uint64_t ldn_be(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v = (v << 8) | p[i];
-    }
-    return v;
-}
-
-static void stn_be(uint8_t *p, unsigned n, uint64_t v)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[n - 1 - i] = (uint8_t)(v >> (8 * i));
-    }
-}
+/* Access sizes                                                        */
 
 static bool size_ok(unsigned size)
 {

@@ -13,6 +13,17 @@
  * index so that flushing any address inside it flushes the index (as
  * QEMU does).
  *
+ * Contexts.  A frontend may ask (tlb_switch_context) to keep the tables
+ * of some MMU indexes per translation context (AArch64: TTBR0_EL1,
+ * TTBR1_EL1, ASID) instead of flushing on an address-space switch.  Up to
+ * TLB_CTX_SLOTS contexts are kept, least recently used evicted, each with
+ * its own jump cache (which is keyed by virtual pc).  Inactive contexts
+ * take page flushes at once and whole-index flushes lazily (stale: reset
+ * when resumed); an inactive jump cache is cleared on resume if the TB
+ * cache flushed or evicted meanwhile (its TB pointers may dangle).
+ * A page flush forgets only the jump-cache entries of that page and the
+ * one before, not the whole cache.
+ *
  * Tags.  addr_read / addr_write / addr_code are the page address or -1,
  * plus flags: TLB_MMIO for anything that is not a whole page of RAM (IO,
  * unmapped, a page shared by several regions; ROM for writes only),
@@ -39,6 +50,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "kestrel/bytes.h"
 #include "kestrel/log.h"
 #include "kestrel/sysemu.h"
 #include "kestrel/tb.h"
@@ -110,42 +122,6 @@ static GMutex code_lock;
 static GHashTable *code_pages;  /* uint64_t page -> itself */
 static int code_page_count;     /* read without the lock */
 
-/* ------------------------------------------------------------------ */
-/* Byte helpers                                                        */
-
-static uint64_t ldn_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void stn_le(uint8_t *p, unsigned n, uint64_t v)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static uint64_t ldn_be(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v = (v << 8) | p[i];
-    }
-    return v;
-}
-
-static void stn_be(uint8_t *p, unsigned n, uint64_t v)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[n - 1 - i] = (uint8_t)(v >> (8 * i));
-    }
-}
 
 static inline unsigned tlb_index(uint64_t addr)
 {

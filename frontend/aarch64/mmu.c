@@ -16,7 +16,8 @@
  * a TTBR write switches context instead of flushing, so KPTI's TTBR1
  * switch on every exception keeps both sides' entries.  Writes to
  * TCR/SCTLR/MAIR flush the regime's MMU indexes (in every context), a
- * TLBI by ASID flushes the contexts of that ASID, the others all.  Not emulated: stage 2, 52-bit addresses, hierarchical
+ * TLBI by ASID flushes the contexts of that ASID, the others all.
+ * Not emulated: stage 2, 52-bit addresses, hierarchical
  * permission disables, contiguous-hint grouping (entries are still
  * correct), PAN, SCTLR.A alignment checking of ordinary accesses.
  */
