@@ -34,6 +34,12 @@
  *         handle r
  *     }
  *
+ * -icount (single mode only): each cpu_exec runs on an instruction
+ * budget ending at the next CLOCK_VIRTUAL deadline, after which the
+ * thread runs the due timers itself; slices are RR_ICOUNT_SLICE guest
+ * instructions instead of the host-timed kick; and when every CPU is
+ * idle, guest time jumps to the next deadline (rr_icount_warp).
+ *
  * Known unsafe with several CPUs: tlb.c flushes another CPU's TLB while
  * it runs generated code, and tb-maint.c reclaims regions another thread
  * may be executing.
@@ -67,6 +73,8 @@
 
 /* The round-robin kick period: a CPU runs one to two of these. */
 #define RR_KICK_PERIOD_NS (2 * 1000 * 1000)
+/* -icount with several CPUs: guest insns per slice (instead of kicks). */
+#define RR_ICOUNT_SLICE (100 * 1000)
 
 typedef struct VCPUThread {
     CPUState *cpu;              /* multi: its CPU; single: NULL (all) */
@@ -256,20 +264,64 @@ static void *vcpu_thread_fn(void *arg)
 }
 
 /*
+ * -icount: one cpu_exec on a budget of at most *left insns, ending at
+ * the next CLOCK_VIRTUAL deadline; then run the timers that are due.
+ */
+static int rr_exec_icount(CPUState *cpu, int32_t *left)
+{
+    int r;
+
+    icount_run_timers();
+    icount_start_slice(cpu, *left);
+    r = cpu_exec(cpu);
+    *left -= icount_end_slice(cpu);
+    icount_run_timers();
+    return r;
+}
+
+/*
  * Single mode: one slice of cpu.  It goes on through exceptions and
  * interrupts taken until it halts or stops, the kick ends the slice, or
- * another CPU gets an interrupt.
+ * another CPU gets an interrupt.  Under -icount there is no kick (it
+ * would depend on host time): with several CPUs a slice is
+ * RR_ICOUNT_SLICE guest instructions.
  */
 static void rr_run(CPUState *cpu)
 {
+    bool icount = icount_enabled();
+    int32_t left = nb_cpus > 1 ? RR_ICOUNT_SLICE : INT32_MAX;
+
     __atomic_store_n(&rr_slice_over, false, __ATOMIC_SEQ_CST);
     __atomic_store_n(&rr_current, cpu, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&rr_runs, 1, __ATOMIC_RELAXED);
     do {
-        vcpu_handle_exit(cpu, cpu_exec(cpu));
+        vcpu_handle_exit(cpu, icount ? rr_exec_icount(cpu, &left)
+                                     : cpu_exec(cpu));
     } while (!__atomic_load_n(&rr_slice_over, __ATOMIC_SEQ_CST) &&
-             !vcpu_should_leave() && vcpu_runnable(cpu));
+             !vcpu_should_leave() && vcpu_runnable(cpu) && left > 0);
     __atomic_store_n(&rr_current, NULL, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * -icount, every CPU idle (WFI): guest time does not pass by itself, so
+ * jump it to the next CLOCK_VIRTUAL deadline, until a timer wakes a CPU
+ * or none is armed (then vcpu_wait sleeps until something external).
+ */
+static void rr_icount_warp(void)
+{
+    if (!icount_enabled()) {
+        return;
+    }
+    while (!vcpu_should_leave()) {
+        for (int i = 0; i < nb_cpus; i++) {
+            if (vcpu_runnable(cpus[i])) {
+                return;
+            }
+        }
+        if (!icount_warp()) {
+            return;
+        }
+    }
 }
 
 static void *rr_thread_fn(void *arg)
@@ -277,7 +329,11 @@ static void *rr_thread_fn(void *arg)
     VCPUThread *t = arg;
     int next = 0;
 
-    while (vcpu_wait(t)) {
+    for (;;) {
+        rr_icount_warp();
+        if (!vcpu_wait(t)) {
+            break;
+        }
         /* One round: every CPU runnable now gets a slice. */
         for (int n = 0; n < nb_cpus && !vcpu_should_leave(); n++) {
             CPUState *cpu = cpus[next];
@@ -373,7 +429,7 @@ void cpus_start(MachineState *ms)
     pthread_mutex_lock(&wait_lock);
     __atomic_store_n(&exiting, false, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&wait_lock);
-    if (!multi_threaded && nb_cpus > 1) {
+    if (!multi_threaded && nb_cpus > 1 && !icount_enabled()) {
         rr_kick_timer = timer_new_ns(CLOCK_REALTIME, rr_kick, NULL);
     }
     start_threads();

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     }
     softmmu_install_hooks(tcg_ir_context());
     cpus_set_thread_mode(cfg.tcg.thread);
+    icount_configure(cfg.icount_shift);
     if (!vl_open_backends(&cfg, &err) || !mc->init(&cfg.ms, &err)) {
         die("%s", err->message);
     }

@@ -59,6 +59,29 @@ void clock_virtual_stop(void);
 void clock_virtual_start(void);
 bool clock_virtual_running(void);
 
+/*
+ * -icount shift=N (0..10; -1: off), before machine_run.  Then
+ * CLOCK_VIRTUAL counts 2^N ns per guest instruction, and its timers run
+ * in the vCPU thread (icount_run_timers), not in the main loop.
+ */
+void icount_configure(int shift);
+bool icount_enabled(void);
+/*
+ * Before cpu_exec: give cpu a budget of insns up to the next
+ * CLOCK_VIRTUAL deadline (at least 1; at most max_insns if > 0).
+ */
+void icount_start_slice(CPUState *cpu, int32_t max_insns);
+/* After cpu_exec: account what cpu ran (returned) and drop the budget. */
+int32_t icount_end_slice(CPUState *cpu);
+/* vCPU thread, BQL not held: run the due CLOCK_VIRTUAL timers. */
+void icount_run_timers(void);
+/*
+ * Every CPU idle: advance CLOCK_VIRTUAL to its next deadline and run
+ * the timers due; false if no CLOCK_VIRTUAL timer is armed.  BQL not
+ * held.
+ */
+bool icount_warp(void);
+
 /* ------------------------------------------------------------------ */
 /* cpus.c                                                              */
 
@@ -111,6 +134,7 @@ typedef struct VLConfig {
     bool display_none;          /* -display none */
     GPtrArray *serial_specs;    /* -serial SPEC (char *) */
     GPtrArray *chardev_specs;   /* -chardev SPEC (char *) */
+    int icount_shift;           /* -icount shift=N; -1 (vl_parse): off */
     bool cpu_help;              /* -cpu help: main lists the models */
     bool exit_now;              /* -h, -version, -M help: done, status 0 */
 } VLConfig;

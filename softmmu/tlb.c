@@ -409,21 +409,6 @@ static void tlb_flush_entry(TLBEntry *table, TLBIOEntry *io,
     }
 }
 
-/* Forget the TBs of jump cache jc that start on vaddr's page or the
- * page before (a TB may run into the next page). */
-static void jc_clear_page(TBJmpCacheEntry *jc, uint64_t vaddr)
-{
-    uint64_t page = vaddr & TARGET_PAGE_MASK;
-
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        uint64_t d = (jc[i].pc & TARGET_PAGE_MASK) - page;
-
-        if (d == 0 || d == (uint64_t)-TARGET_PAGE_SIZE) {
-            __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
-        }
-    }
-}
-
 static void jc_clear(TBJmpCacheEntry *jc)
 {
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
@@ -465,7 +450,7 @@ static void tlb_ctx_flush_page(CPUTLB *t, uint64_t vaddr, uint16_t idxmap)
             tlb_flush_entry(x->table[i], x->io[i], vaddr);
         }
         if (!x->stale) {
-            jc_clear_page(x->jc, vaddr);
+            tb_jmp_cache_clear_page(x->jc, vaddr);
         }
     }
 }
@@ -517,7 +502,7 @@ void tlb_flush_page_by_mmuidx(CPUState *cpu, uint64_t vaddr,
     if (all) {
         tb_jmp_cache_clear(cpu);
     } else {
-        jc_clear_page(cpu->tb_jmp_cache, vaddr);
+        tb_jmp_cache_clear_page(cpu->tb_jmp_cache, vaddr);
     }
 }
 
@@ -605,7 +590,7 @@ static void tlb_ctx_init(CPUTLB *t, uint16_t idxmap)
     for (int c = 0; c < TLB_CTX_SLOTS; c++) {
         TLBContext *x = &t->ctx[c];
 
-        x->jc = c ? g_new0(TBJmpCacheEntry, TB_JMP_CACHE_SIZE) : NULL;
+        x->jc = c ? tb_jmp_cache_new() : NULL;
         for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
             if (!(idxmap & (1u << i))) {
                 continue;

@@ -54,7 +54,7 @@ void vl_usage(FILE *f)
 "  -accel tcg[,tb-size=MiB][,backend=jit|interp][,split-wx=on|off]\n"
 "             [,thread=single|multi]  CPUs in one thread (default) or each\n"
 "                                     in its own (not safe yet)\n"
-"  -icount shift=N      instruction-counted time (not supported yet)\n"
+"  -icount shift=N      deterministic guest time: 2^N ns per instruction\n"
 "  -d ITEM,...          log items (-d help lists them)\n"
 "  -D FILE              write the log to FILE instead of stderr\n"
 "  -s, -S, -gdb, -monitor, -qmp   not supported yet\n"
@@ -186,8 +186,22 @@ static bool vl_parse_machine(VLConfig *cfg, const char *arg, GError **errp)
     return true;
 }
 
-/* -icount shift=N|auto[,...] or -icount N: parsed, then refused. */
-static bool vl_parse_icount(const char *arg, GError **errp)
+/* Check one -icount property other than shift (which is parsed). */
+static bool vl_icount_prop(const char *p, GError **errp)
+{
+    if (!strcmp(p, "sleep=on") || !strcmp(p, "sleep=off") ||
+        !strcmp(p, "align=off")) {
+        return true;            /* idle CPUs always warp: sleep=off */
+    }
+    if (g_str_has_prefix(p, "align=") || g_str_has_prefix(p, "rr=") ||
+        g_str_has_prefix(p, "rrfile=")) {
+        return vl_error(errp, "-icount: '%s' is not supported", p);
+    }
+    return vl_error(errp, "-icount: unknown property '%s'", p);
+}
+
+/* -icount shift=N[,sleep=on|off][,align=off] or -icount N. */
+static bool vl_parse_icount(VLConfig *cfg, const char *arg, GError **errp)
 {
     g_auto(GStrv) items = g_strsplit(arg, ",", -1);
     unsigned long v;
@@ -199,20 +213,27 @@ static bool vl_parse_icount(const char *arg, GError **errp)
             shift = *p;
         } else if (g_str_has_prefix(*p, "shift=")) {
             shift = *p + 6;
-        } else if (!g_str_has_prefix(*p, "align=") &&
-                   !g_str_has_prefix(*p, "sleep=") &&
-                   !g_str_has_prefix(*p, "rr=") &&
-                   !g_str_has_prefix(*p, "rrfile=")) {
-            return vl_error(errp, "-icount: unknown property '%s'", *p);
+        } else if (!vl_icount_prop(*p, errp)) {
+            return false;
         }
-        if (shift && strcmp(shift, "auto") &&
-            (!vl_parse_uint(shift, &v) || v > 10)) {
+        if (!shift) {
+            continue;
+        }
+        if (!strcmp(shift, "auto")) {
+            return vl_error(errp, "-icount: shift=auto is not supported "
+                            "(give shift=N)");
+        }
+        if (!vl_parse_uint(shift, &v) || v > 10) {
             return vl_error(errp, "-icount: invalid shift '%s' (0..10 or "
                             "auto)", shift);
         }
+        cfg->icount_shift = (int)v;
     }
-    return vl_error(errp, "-icount: instruction counting is not supported "
-                    "yet");
+    if (cfg->icount_shift < 0) {
+        return vl_error(errp, "-icount: missing shift=N");
+    }
+    cfg->tcg.icount = true;
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -381,7 +402,7 @@ static bool opt_no_reboot(VLConfig *cfg, const char *arg, GError **errp)
 
 static bool opt_icount(VLConfig *cfg, const char *arg, GError **errp)
 {
-    return vl_parse_icount(arg, errp);
+    return vl_parse_icount(cfg, arg, errp);
 }
 
 static bool opt_monitor(VLConfig *cfg, const char *arg, GError **errp)
@@ -454,6 +475,7 @@ static void vl_defaults(VLConfig *cfg)
     cfg->ms.devices = g_ptr_array_new();
     cfg->serial_specs = g_ptr_array_new();
     cfg->chardev_specs = g_ptr_array_new();
+    cfg->icount_shift = -1;
 }
 
 /* -h, -help, -version: true if opt was one (cfg->exit_now set). */
@@ -503,6 +525,10 @@ bool vl_parse(VLConfig *cfg, int argc, char **argv, GError **errp)
             return false;
         }
         i += o->has_arg;
+    }
+    if (cfg->tcg.icount && cfg->tcg.thread == TCG_THREAD_MULTI) {
+        return vl_error(errp, "-icount: not supported with -accel tcg,"
+                        "thread=multi");
     }
     return true;
 }

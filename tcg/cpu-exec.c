@@ -13,6 +13,8 @@
  *         chain last TB's exit slot to tb (same page only)
  *         ret = backend->exec(env, tb->tc_ptr)
  *         ret = last TB | exit slot (0/1), or | TB_EXIT_REQUESTED,
+ *               or | TB_EXIT_ICOUNT_EXPIRED (-icount budget: return, or
+ *               run the rest of the budget as a shorter TB),
  *               or 0 (goto_ptr miss, exit_tb(0): nothing to chain)
  *
  * The jump cache is per vCPU, direct mapped, keyed by virtual pc only:
@@ -42,8 +44,9 @@ void cpu_init_common(CPUState *cpu, CPUNegState *neg, void *env,
     cpu->neg = neg;
     neg->cpu = cpu;
     neg->exit_request = 0;
+    neg->icount_decr = 0;
     cpu->exception_index = EXCP_NONE;
-    cpu->tb_jmp_cache = g_new0(TBJmpCacheEntry, TB_JMP_CACHE_SIZE);
+    cpu->tb_jmp_cache = tb_jmp_cache_new();
 
     /* Invalidation clears every registered vCPU's jump cache. */
     tb_lock();
@@ -141,6 +144,7 @@ static void jmp_cache_set(CPUState *cpu, TranslationBlock *tb)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(tb->pc)];
 
+    tb_jmp_filter_set(cpu->tb_jmp_cache, tb->pc);
     e->pc = tb->pc;
     __atomic_store_n(&e->tb, tb, __ATOMIC_RELEASE);
 }
@@ -204,6 +208,25 @@ static bool cpu_handle_interrupt(CPUState *cpu)
 }
 
 /*
+ * -icount: the next TB did not fit in what is left of the budget
+ * (TB_EXIT_ICOUNT_EXPIRED with icount_decr > 0).  Run a TB of at most
+ * that many insns, never chained from, so the budget ends exactly.
+ */
+static TranslationBlock *tb_find_icount_tail(CPUState *cpu)
+{
+    int32_t n = MIN(cpu->neg->icount_decr, CF_COUNT_MASK);
+    uint64_t pc, cs_base;
+    uint32_t flags;
+
+    if (n <= 0) {
+        return tb_find(cpu);
+    }
+    cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    return tb_gen_code(cpu, pc, cs_base, flags,
+                       tb_cpu_cflags() | CF_NO_CHAIN | (uint32_t)n);
+}
+
+/*
  * Separate from cpu_exec so nothing here lives across the sigsetjmp:
  * after a longjmp we simply call it again with fresh locals.
  */
@@ -212,6 +235,7 @@ static int cpu_exec_loop(CPUState *cpu)
     TranslationBlock *last_tb = NULL;
     uint64_t last_gen = 0;
     int tb_exit = 0;
+    bool icount_tail = false;
 
     for (;;) {
         TranslationBlock *tb;
@@ -233,7 +257,8 @@ static int cpu_exec_loop(CPUState *cpu)
             return EXCP_INTERRUPT;
         }
 
-        tb = tb_find(cpu);
+        tb = icount_tail ? tb_find_icount_tail(cpu) : tb_find(cpu);
+        icount_tail = false;
         gen = __atomic_load_n(&tb_ctx.generation, __ATOMIC_ACQUIRE);
         if (last_tb) {
             /* A translation may have evicted last_tb: check gen. */
@@ -250,12 +275,19 @@ static int cpu_exec_loop(CPUState *cpu)
         last_tb = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
         tb_exit = ret & TB_EXIT_MASK;
         last_gen = gen;
-        if (tb_exit == TB_EXIT_REQUESTED) {
+        if (tb_exit >= TB_EXIT_ICOUNT_EXPIRED) {
             /* Stopped at the entry of last_tb, before any of its insns. */
             if (last_tb && cpu->ops->synchronize_from_tb) {
                 cpu->ops->synchronize_from_tb(cpu, last_tb);
             }
             last_tb = NULL;
+            if (tb_exit == TB_EXIT_ICOUNT_EXPIRED) {
+                /* Budget spent: the vCPU loop runs timers, refills. */
+                if (cpu->neg->icount_decr <= 0) {
+                    return EXCP_INTERRUPT;
+                }
+                icount_tail = true;
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ typedef struct TBContext {
     CodeBuffer cb;
     const void *epilogue_rx;/* returns 0 to the exec loop */
     bool no_chain;          /* -d nochain / opts.no_chain */
+    bool icount;            /* -icount: TBs count insns (CF_USE_ICOUNT) */
 
     TBHashTable htable;
     GHashTable *pages;      /* guest phys page -> PageDesc */
@@ -88,14 +89,16 @@ bool tb_restore_data(const TranslationBlock *tb, unsigned words,
                      uintptr_t host_pc, uint64_t *data);
 
 /*
- * cflags the current execution mode asks for (no-chain).  Inline and
- * branch-light: every jump-cache lookup computes it, and tests flip
+ * cflags the current execution mode asks for (no-chain, icount).  Inline
+ * and branch-light: every jump-cache lookup computes it, and tests flip
  * kestrel_log_mask directly, so it is not cached.
  */
 static inline uint32_t tb_cpu_cflags(void)
 {
-    return tb_ctx.no_chain || (kestrel_log_mask & LOG_NOCHAIN) ? CF_NO_CHAIN
-                                                               : 0;
+    uint32_t cf = tb_ctx.icount ? CF_USE_ICOUNT : 0;
+
+    return tb_ctx.no_chain || (kestrel_log_mask & LOG_NOCHAIN)
+           ? cf | CF_NO_CHAIN : cf;
 }
 
 /*
@@ -107,6 +110,39 @@ static inline uint32_t tb_cpu_cflags(void)
 static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
 {
     return (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >> (64 - TB_JMP_CACHE_BITS));
+}
+
+/*
+ * Page filter: a jump cache (tb_jmp_cache_new) is followed by a bitmap
+ * with a bit set for the page of every pc stored since the last full
+ * clear, so a TLB page flush (tb_jmp_cache_clear_page) can skip the scan
+ * of the whole cache for the many pages that hold no cached TB.  False
+ * positives only cost a scan.
+ */
+#define TB_JMP_FILTER_BITS 15
+#define TB_JMP_FILTER_WORDS ((1u << TB_JMP_FILTER_BITS) / 64)
+
+static inline uint64_t *tb_jmp_cache_filter(TBJmpCacheEntry *jc)
+{
+    return (uint64_t *)(jc + TB_JMP_CACHE_SIZE);
+}
+
+static inline uint32_t tb_jmp_filter_bit(uint64_t pc)
+{
+    uint64_t page = pc >> TARGET_PAGE_BITS;
+
+    return (uint32_t)((page * 0x9e3779b97f4a7c15ull) >>
+                      (64 - TB_JMP_FILTER_BITS));
+}
+
+static inline void tb_jmp_filter_set(TBJmpCacheEntry *jc, uint64_t pc)
+{
+    uint32_t bit = tb_jmp_filter_bit(pc);
+    uint64_t *w = &tb_jmp_cache_filter(jc)[bit / 64];
+
+    if (!(*w & (1ull << (bit % 64)))) {
+        *w |= 1ull << (bit % 64);
+    }
 }
 
 #endif /* KESTREL_TCG_TB_INTERNAL_H */

@@ -106,7 +106,8 @@ static void htable_insert(TranslationBlock *tb)
     TBHashTable *ht = &tb_ctx.htable;
     size_t b;
 
-    if (ht->count >= ht->mask + 1) {
+    /* Load factor at most 1/2: short chains, each hop a cache miss. */
+    if (ht->count >= (ht->mask + 1) / 2) {
         htable_resize(ht, (ht->mask + 1) * 2);
     }
     b = tb->hash & ht->mask;
@@ -494,6 +495,38 @@ void tb_jmp_cache_clear(CPUState *cpu)
 {
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
         __atomic_store_n(&cpu->tb_jmp_cache[i].tb, NULL, __ATOMIC_RELAXED);
+    }    memset(tb_jmp_cache_filter(cpu->tb_jmp_cache), 0,
+           TB_JMP_FILTER_WORDS * sizeof(uint64_t));
+}
+
+TBJmpCacheEntry *tb_jmp_cache_new(void)
+{
+    size_t filter = TB_JMP_FILTER_WORDS * sizeof(uint64_t);
+
+    return g_malloc0(TB_JMP_CACHE_SIZE * sizeof(TBJmpCacheEntry) + filter);
+}
+
+static bool jc_filter_test(TBJmpCacheEntry *jc, uint64_t page)
+{
+    uint32_t bit = tb_jmp_filter_bit(page);
+
+    return tb_jmp_cache_filter(jc)[bit / 64] & (1ull << (bit % 64));
+}
+
+void tb_jmp_cache_clear_page(TBJmpCacheEntry *jc, uint64_t vaddr)
+{
+    uint64_t page = vaddr & TARGET_PAGE_MASK;
+
+    if (!jc_filter_test(jc, page) &&
+        !jc_filter_test(jc, page - TARGET_PAGE_SIZE)) {
+        return;
+    }
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        uint64_t d = (jc[i].pc & TARGET_PAGE_MASK) - page;
+
+        if (d == 0 || d == (uint64_t)-TARGET_PAGE_SIZE) {
+            __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
+        }
     }
 }
 

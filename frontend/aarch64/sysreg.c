@@ -419,14 +419,39 @@ static const A64SysReg a64_sysregs[] = {
 /* ------------------------------------------------------------------ */
 /* Lookup and access                                                   */
 
+/*
+ * key (16 bits) -> 1 + index in a64_sysregs, 0 if unlisted; built on
+ * first use.  The kernel reads some registers (the counter) often
+ * enough that a linear search of the table shows in profiles.
+ */
+static uint16_t a64_sysreg_index[1u << 16];
+
+static void a64_sysreg_index_init(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        G_STATIC_ASSERT(G_N_ELEMENTS(a64_sysregs) < UINT16_MAX);
+        for (size_t i = G_N_ELEMENTS(a64_sysregs); i-- > 0;) {
+            /* Backwards: the first entry of a key wins, as before. */
+            uint32_t key = a64_sysregs[i].key & 0xffff;
+
+            a64_sysreg_index[key] = (uint16_t)(i + 1);
+        }
+        g_once_init_leave(&done, 1);
+    }
+}
+
 static const A64SysReg *a64_find_sysreg(uint32_t key)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(a64_sysregs); i++) {
-        if (a64_sysregs[i].key == key) {
-            return &a64_sysregs[i];
-        }
+    unsigned i;
+
+    a64_sysreg_index_init();
+    if (key > 0xffff) {
+        return NULL;
     }
-    return NULL;
+    i = a64_sysreg_index[key];
+    return i ? &a64_sysregs[i - 1] : NULL;
 }
 
 /* Lowest EL that may access key, or 4 if none. */

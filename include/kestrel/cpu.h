@@ -71,7 +71,12 @@ typedef struct __attribute__((aligned(16))) CPUNegState {
     TLBFast tlb[IR_NB_MMU_MODES]; /* indexed by MMU index */
     struct CPUState *cpu;         /* back pointer, for helpers */
     int32_t exit_request;         /* nonzero: leave at the next TB entry */
-    uint32_t pad;
+    /*
+     * -icount: guest insns the vCPU may still run in this slice.  TBs
+     * translated with CF_USE_ICOUNT subtract their insn count at entry,
+     * or leave (TB_EXIT_ICOUNT_EXPIRED) if it would go negative.
+     */
+    int32_t icount_decr;
 } CPUNegState;
 
 _Static_assert(sizeof(CPUNegState) % 16 == 0, "env stays aligned");
@@ -182,7 +187,7 @@ enum {
 /* ------------------------------------------------------------------ */
 /* The generic vCPU                                                    */
 
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 14
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
 typedef struct TBJmpCacheEntry {

@@ -21,6 +21,7 @@
 enum {
     TB_EXIT_IDX0 = 0,      /* left by goto_tb slot 0: chain slot 0 */
     TB_EXIT_IDX1 = 1,      /* left by goto_tb slot 1: chain slot 1 */
+    TB_EXIT_ICOUNT_EXPIRED = 2, /* -icount budget too small for the TB */
     TB_EXIT_REQUESTED = 3, /* exit_request was set at TB entry */
     TB_EXIT_MASK = 3,
 };
@@ -30,6 +31,7 @@ enum {
     CF_COUNT_MASK = 0x1ff,  /* max insns (0 = default) */
     CF_NO_CHAIN = 1 << 10,  /* never chain from this TB (-d nochain) */
     CF_INVALID = 1 << 11,   /* invalidated: never looked up again */
+    CF_USE_ICOUNT = 1 << 12,/* count insns in neg->icount_decr */
 };
 
 typedef struct TranslationBlock {
@@ -93,6 +95,7 @@ typedef struct TCGOptions {
     bool no_chain;          /* -d nochain */
     bool no_split_wx;       /* split-wx=off: one RWX mapping, no memfd */
     TCGThreadMode thread;   /* thread=single|multi (tcg_init ignores it) */
+    bool icount;            /* -icount: translate with CF_USE_ICOUNT */
 } TCGOptions;
 
 /* tcg/tcg.c: bring up the code buffer, backend and TB cache. */
@@ -164,6 +167,14 @@ void tb_flush(void);
  * of code may have changed (TLB flush).
  */
 void tb_jmp_cache_clear(CPUState *cpu);
+/* A zeroed jump cache for CPUState.tb_jmp_cache (g_free it). */
+TBJmpCacheEntry *tb_jmp_cache_new(void);
+/*
+ * Forget the entries of jump cache jc (from tb_jmp_cache_new) for TBs
+ * that start on vaddr's page or the page before (a TB may run into the
+ * next page).  Cheap when jc holds no TB of those pages.
+ */
+void tb_jmp_cache_clear_page(TBJmpCacheEntry *jc, uint64_t vaddr);
 /* The TB whose host code contains host_pc, or NULL. */
 TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
 /*

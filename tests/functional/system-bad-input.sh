@@ -64,8 +64,16 @@ expect "unknown accelerator" "$P: -accel: unknown accelerator 'kvm'" \
 expect "bad thread mode" \
     "$P: -accel tcg,thread: unknown mode 'many' (single, multi)" \
     -M virt -accel tcg,thread=many
-expect "-icount" "$P: -icount: instruction counting is not supported yet" \
-    -M virt -icount shift=3
+expect "-icount shift=auto" \
+    "$P: -icount: shift=auto is not supported (give shift=N)" \
+    -M virt -icount shift=auto
+expect "-icount rr" "$P: -icount: 'rr=record' is not supported" \
+    -M virt -icount shift=3,rr=record
+expect "-icount no shift" "$P: -icount: missing shift=N" \
+    -M virt -icount sleep=off
+expect "-icount thread=multi" \
+    "$P: -icount: not supported with -accel tcg,thread=multi" \
+    -M virt -icount 3 -accel tcg,thread=multi
 expect "bad -icount" "$P: -icount: invalid shift 'x' (0..10 or auto)" \
     -M virt -icount shift=x
 expect "-gdb" "$P: -gdb: the gdb stub is not supported yet" \
