@@ -411,9 +411,7 @@ static void tlb_flush_entry(TLBEntry *table, TLBIOEntry *io,
 
 static void jc_clear(TBJmpCacheEntry *jc)
 {
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
-    }
+    tb_jmp_cache_reset(jc);
 }
 
 /* Inactive contexts: a flush of idxmap makes them stale. */

@@ -491,12 +491,18 @@ static void tb_region_next(void)
     }
 }
 
-void tb_jmp_cache_clear(CPUState *cpu)
+void tb_jmp_cache_reset(TBJmpCacheEntry *jc)
 {
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        __atomic_store_n(&cpu->tb_jmp_cache[i].tb, NULL, __ATOMIC_RELAXED);
-    }    memset(tb_jmp_cache_filter(cpu->tb_jmp_cache), 0,
+        __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
+    }
+    memset(tb_jmp_cache_filter(jc), 0,
            TB_JMP_FILTER_WORDS * sizeof(uint64_t));
+}
+
+void tb_jmp_cache_clear(CPUState *cpu)
+{
+    tb_jmp_cache_reset(cpu->tb_jmp_cache);
 }
 
 TBJmpCacheEntry *tb_jmp_cache_new(void)

@@ -187,7 +187,7 @@ enum {
 /* ------------------------------------------------------------------ */
 /* The generic vCPU                                                    */
 
-#define TB_JMP_CACHE_BITS 14
+#define TB_JMP_CACHE_BITS 16
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
 typedef struct TBJmpCacheEntry {

@@ -169,6 +169,8 @@ void tb_flush(void);
 void tb_jmp_cache_clear(CPUState *cpu);
 /* A zeroed jump cache for CPUState.tb_jmp_cache (g_free it). */
 TBJmpCacheEntry *tb_jmp_cache_new(void);
+/* Forget every entry of jump cache jc (from tb_jmp_cache_new). */
+void tb_jmp_cache_reset(TBJmpCacheEntry *jc);
 /*
  * Forget the entries of jump cache jc (from tb_jmp_cache_new) for TBs
  * that start on vaddr's page or the page before (a TB may run into the
