@@ -51,6 +51,8 @@ int main(int argc, char **argv)
     if (!mc) {
         die("%s", err->message);
     }
+    /* Many address spaces share a system CPU's jump cache: make it big. */
+    cfg.tcg.jmp_cache_bits = 16;
     if (!tcg_init(&cfg.tcg, &err)) {
         die("-accel: %s", err->message);
     }

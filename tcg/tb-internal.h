@@ -107,9 +107,13 @@ static inline uint32_t tb_cpu_cflags(void)
  * alignment (x86's byte-granular pcs, arm's 4-byte ones) over the
  * TB_JMP_CACHE_SIZE direct-mapped entries with one multiply.
  */
+extern unsigned tb_jmp_cache_bits;   /* set by tcg_init */
+#define TB_JMP_CACHE_SIZE (1u << tb_jmp_cache_bits)
+
 static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
 {
-    return (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >> (64 - TB_JMP_CACHE_BITS));
+    return (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >>
+                      (64 - tb_jmp_cache_bits));
 }
 
 /*

@@ -505,6 +505,8 @@ void tb_jmp_cache_clear(CPUState *cpu)
     tb_jmp_cache_reset(cpu->tb_jmp_cache);
 }
 
+unsigned tb_jmp_cache_bits = 12;
+
 TBJmpCacheEntry *tb_jmp_cache_new(void)
 {
     size_t filter = TB_JMP_FILTER_WORDS * sizeof(uint64_t);

@@ -112,6 +112,7 @@ bool tcg_init(const TCGOptions *opts, GError **errp)
     tcg_ir_ready_locked();
     tb_ctx.backend = backend;
     tb_ctx.no_chain = opts->no_chain;
+    tb_jmp_cache_bits = opts->jmp_cache_bits ? opts->jmp_cache_bits : 12;
     tb_ctx.icount = opts->icount;
     code_buffer_init_regions(&tb_ctx.cb, tcg_emit_prologue());
     tb_maint_init();

@@ -187,8 +187,6 @@ enum {
 /* ------------------------------------------------------------------ */
 /* The generic vCPU                                                    */
 
-#define TB_JMP_CACHE_BITS 16
-#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
 typedef struct TBJmpCacheEntry {
     uint64_t pc;
@@ -208,7 +206,8 @@ typedef struct CPUState {
     bool stopped;                 /* paused by the monitor / power off */
     void *tlb;                    /* softmmu TLB state (tlb_init) */
     struct AddressSpace *as;      /* what this CPU's physical accesses see */
-    TBJmpCacheEntry *tb_jmp_cache;/* TB_JMP_CACHE_SIZE entries */
+    TBJmpCacheEntry *tb_jmp_cache;/* tb_jmp_cache_new(): 2^bits entries,
+                                     bits from TCGOptions.jmp_cache_bits */
     void *opaque;                 /* owner (board, user-mode thread) */
 } CPUState;
 

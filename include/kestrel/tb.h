@@ -94,6 +94,12 @@ typedef struct TCGOptions {
     const char *backend;    /* "jit" (default), "interp" */
     bool no_chain;          /* -d nochain */
     bool no_split_wx;       /* split-wx=off: one RWX mapping, no memfd */
+    /*
+     * log2 of the entries of each jump cache; 0 = 12.  System mode wants
+     * more (16): a kernel and many processes share it, and TLB flushes
+     * clear it; user mode fewer, for cache locality and cheap forks.
+     */
+    unsigned jmp_cache_bits;
     TCGThreadMode thread;   /* thread=single|multi (tcg_init ignores it) */
     bool icount;            /* -icount: translate with CF_USE_ICOUNT */
 } TCGOptions;
