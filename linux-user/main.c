@@ -42,7 +42,7 @@ static void usage(FILE *f)
 "  -U var           remove an environment variable for the program\n"
 "  -0 argv0         argv[0] for the program\n"
 "  -s size          stack size in bytes (k, M, G suffixes)\n"
-"  -accel tcg[,tb-size=MiB][,backend=jit|interp]\n"
+"  -accel tcg[,tb-size=MiB][,backend=jit|interp][,split-wx=on|off]\n"
 "                   translator options\n"
 "  -strace          log system calls (env QEMU_STRACE)\n"
 "  -d item,...      log items (-d help lists them)\n"
