@@ -473,6 +473,7 @@ static void vl_defaults(VLConfig *cfg)
     cfg->ms.append = "";
     cfg->ms.machine_opts = "";
     cfg->ms.devices = g_ptr_array_new();
+    cfg->ms.drives = g_ptr_array_new();
     cfg->serial_specs = g_ptr_array_new();
     cfg->chardev_specs = g_ptr_array_new();
     cfg->icount_shift = -1;

@@ -33,6 +33,10 @@ typedef struct MachineState {
     bool no_reboot;             /* -no-reboot */
     Chardev *serial[MAX_SERIAL_PORTS]; /* -serial / -nographic; NULL */
     GPtrArray *devices;         /* -device specs (char *), for the board */
+    GPtrArray *drives;          /* -drive specs (char *; -hda etc. are
+                                   rewritten as -drive), opened by the
+                                   board with drive_add() (block.h) */
+    bool snapshot;              /* -snapshot: no writes reach any image */
 
     /* Filled by the board. */
     int nb_cpus;
