@@ -30,6 +30,12 @@
  * without the BQL takes it for the duration (a page-table walk that
  * lands on MMIO, for instance).
  *
+ * ROM devices (flash).  In ROMD mode the region is MR_ROM: reads and
+ * instruction fetch go to host memory through the TLB fast path, writes
+ * take the slow path to the device's write callback.  The device leaves
+ * ROMD mode (the region becomes MR_IO) while it answers commands, and
+ * reports content changes so translated code from them is dropped.
+ *
  * Not emulated: RAM seen at two physical addresses through an alias is
  * invalidated for translated code only at the address written.
  */
@@ -139,6 +145,21 @@ void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
              (ops->max_access ? ops->max_access : 4));
 }
 
+bool memory_region_init_rom_device(MemoryRegion *mr, const char *name,
+                                   uint64_t size, const MemoryRegionOps *ops,
+                                   void *opaque, GError **errp)
+{
+    g_assert(ops && access_size_valid(ops->min_access) &&
+             access_size_valid(ops->max_access));
+    if (!region_init_ram(mr, name, MR_ROM, size, errp)) {
+        return false;
+    }
+    mr->ops = ops;
+    mr->opaque = opaque;
+    mr->rom_device = true;
+    return true;
+}
+
 void memory_region_init_container(MemoryRegion *mr, const char *name,
                                   uint64_t size)
 {
@@ -208,6 +229,26 @@ void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
     }
     g_rw_lock_writer_lock(&mem_lock);
     mr->enabled = enabled;
+    mem_changed_locked();
+    mem_change_done();
+}
+
+/*
+ * Flash switches between ROMD (reads from host memory, fast TLB path)
+ * and IO (every access to the device) as it leaves and enters read-array
+ * mode.  The kind is what lookups and TLB fills test, so changing it and
+ * flushing the TLBs is enough; no view needs rebuilding.
+ */
+void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd)
+{
+    MemoryRegionKind kind = romd ? MR_ROM : MR_IO;
+
+    g_assert(mr->rom_device);
+    if (mr->kind == kind) {
+        return;
+    }
+    g_rw_lock_writer_lock(&mem_lock);
+    mr->kind = kind;
     mem_changed_locked();
     mem_change_done();
 }
@@ -560,7 +601,7 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, uint64_t addr,
     if (r != MEMTX_OK) {
         return r;
     }
-    if (mr->kind == MR_ROM) {
+    if (mr->kind == MR_ROM && !mr->rom_device) {
         log_mask(LOG_GUEST_ERROR, "%s: write to ROM at 0x%" PRIx64 "\n",
                  mr->name, addr);
         return MEMTX_OK;
@@ -618,6 +659,35 @@ static void ram_written(uint64_t addr, uint64_t len)
     }
 }
 
+void memory_region_rom_device_written(MemoryRegion *mr, uint64_t offset,
+                                      uint64_t len)
+{
+    AddressSpace *as = address_space_memory();
+    FlatView *fv = as_view_rdlock(as);
+    GArray *hit = g_array_new(false, false, sizeof(uint64_t));
+
+    /* Every place mr shows in the system map (copied: ram_written takes
+     * other locks). */
+    for (unsigned i = 0; i < fv->n; i++) {
+        const FlatRange *r = &fv->r[i];
+        uint64_t rlen = r->last - r->start + 1;
+        uint64_t lo = MAX(offset, r->offset);
+        uint64_t hi = MIN(offset + len, r->offset + rlen);
+
+        if (r->mr == mr && lo < hi) {
+            uint64_t pair[2] = { r->start + (lo - r->offset), hi - lo };
+
+            g_array_append_vals(hit, pair, 2);
+        }
+    }
+    g_rw_lock_reader_unlock(&mem_lock);
+    for (guint i = 0; i + 1 < hit->len; i += 2) {
+        ram_written(g_array_index(hit, uint64_t, i),
+                    g_array_index(hit, uint64_t, i + 1));
+    }
+    g_array_free(hit, true);
+}
+
 /* Of two results, the one to report (DECODE_ERROR > ERROR > OK). */
 static MemTxResult worse(MemTxResult a, MemTxResult b)
 {
@@ -648,8 +718,11 @@ static MemTxResult section_rw(const MemSection *sec, uint64_t addr,
 {
     MemoryRegion *mr = sec->mr;
     MemTxResult res = MEMTX_OK;
+    /* A guest write to a ROM device in ROMD mode is a command for it. */
+    bool romd_write = mr->kind == MR_ROM && mr->rom_device && write &&
+                      !rom_ok;
 
-    if (mr->kind == MR_RAM || mr->kind == MR_ROM) {
+    if ((mr->kind == MR_RAM || mr->kind == MR_ROM) && !romd_write) {
         if (!write) {
             memcpy(buf, mr->host + sec->offset, len);
         } else if (mr->kind == MR_RAM || rom_ok) {
@@ -791,7 +864,7 @@ static const char *kind_name(const MemoryRegion *mr)
     case MR_RAM:
         return "ram";
     case MR_ROM:
-        return "rom";
+        return mr->rom_device ? "romd" : "rom";
     case MR_IO:
         return "i/o";
     case MR_ALIAS:

@@ -28,7 +28,7 @@
 void vl_usage(FILE *f)
 {
     fprintf(f,
-"Usage: kestrel-system-aarch64 [options]\n"
+"Usage: kestrel-system-aarch64 [options] [disk_image]\n"
 "Emulate an AArch64 machine.\n\n"
 "Machine:\n"
 "  -M, -machine NAME[,prop=value...]  board (-M help lists them)\n"
@@ -37,6 +37,15 @@ void vl_usage(FILE *f)
 "  -smp N               number of CPUs (also cpus=N,sockets=...)\n"
 "  -device SPEC         add a device (-device help lists them)\n"
 "  -no-reboot           exit instead of rebooting when the guest resets\n"
+"Disks:\n"
+"  -drive file=F[,format=raw|qcow2][,if=virtio|none|pflash][,id=ID]\n"
+"         [,index=N][,readonly=on|off][,snapshot=on|off]\n"
+"         [,discard=ignore|unmap]\n"
+"         [,cache=writeback|writethrough|none|directsync|unsafe]\n"
+"                       add a disk (if=virtio, the default: a virtio-blk;\n"
+"                       if=none: for -device virtio-blk-device,drive=ID)\n"
+"  -hda/-hdb/-hdc/-hdd FILE  disk 0..3 (same as -drive file=FILE,index=N)\n"
+"  -snapshot            write to temporary overlays, never to the images\n"
 "Boot:\n"
 "  -kernel FILE         Linux Image (or gzip-compressed) or ELF to boot\n"
 "  -initrd FILE         initial ramdisk\n"
@@ -348,6 +357,50 @@ static bool opt_device(VLConfig *cfg, const char *arg, GError **errp)
     return true;
 }
 
+static bool opt_drive(VLConfig *cfg, const char *arg, GError **errp)
+{
+    /* Opened by the board (drive_add): softmmu knows nothing of block/. */
+    g_ptr_array_add(cfg->ms.drives, (char *)arg);
+    return true;
+}
+
+/* -hda F is -drive file=F,index=0,media=disk (commas in F doubled). */
+static bool vl_add_hd(VLConfig *cfg, int index, const char *file)
+{
+    g_auto(GStrv) parts = g_strsplit(file, ",", -1);
+    g_autofree char *escaped = g_strjoinv(",,", parts);
+
+    g_ptr_array_add(cfg->ms.drives, g_strdup_printf(
+        "file=%s,index=%d,media=disk", escaped, index));
+    return true;
+}
+
+static bool opt_hda(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return vl_add_hd(cfg, 0, arg);
+}
+
+static bool opt_hdb(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return vl_add_hd(cfg, 1, arg);
+}
+
+static bool opt_hdc(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return vl_add_hd(cfg, 2, arg);
+}
+
+static bool opt_hdd(VLConfig *cfg, const char *arg, GError **errp)
+{
+    return vl_add_hd(cfg, 3, arg);
+}
+
+static bool opt_snapshot(VLConfig *cfg, const char *arg, GError **errp)
+{
+    cfg->ms.snapshot = true;
+    return true;
+}
+
 static bool opt_d(VLConfig *cfg, const char *arg, GError **errp)
 {
     g_autoptr(GError) err = NULL;
@@ -441,6 +494,15 @@ static const VLOption vl_options[] = {
     { "-serial", true, opt_serial },
     { "-chardev", true, opt_chardev },
     { "-device", true, opt_device },
+    { "-drive", true, opt_drive },
+    { "-hda", true, opt_hda },
+    { "-hdb", true, opt_hdb },
+    { "-hdc", true, opt_hdc },
+    { "-hdd", true, opt_hdd },
+    { "-snapshot", false, opt_snapshot },
+    { "-cdrom", true, opt_unsupported,
+      "-cdrom: CD-ROM drives are not supported (the virt board has no "
+      "CD-ROM interface)" },
     { "-d", true, opt_d },
     { "-D", true, opt_D },
     { "-accel", true, opt_accel },
@@ -501,8 +563,8 @@ bool vl_parse(VLConfig *cfg, int argc, char **argv, GError **errp)
         const VLOption *o;
 
         if (opt[0] != '-') {
-            return vl_error(errp, "unexpected argument '%s' (disk images "
-                            "are not supported yet; try -help)", opt);
+            vl_add_hd(cfg, 0, opt);     /* QEMU's -hda shorthand */
+            continue;
         }
         /* QEMU accepts --opt as well as -opt. */
         if (opt[1] == '-' && opt[2]) {

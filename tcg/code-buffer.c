@@ -186,6 +186,7 @@ void code_buffer_init_regions(CodeBuffer *cb, size_t used)
         r->end = p + cb->region_size;
         if (!r->tbs) {
             r->tbs = g_ptr_array_new();
+            r->tb_chunks = g_ptr_array_new_with_free_func(g_free);
         }
         g_ptr_array_set_size(r->tbs, 0);
         p = r->end;

@@ -23,6 +23,12 @@ typedef struct CodeRegion {
     uint8_t *end;       /* one past the last byte (rw view) */
     uint8_t *ptr;       /* next free byte (rw view) */
     GPtrArray *tbs;     /* TBs whose code is here, in address order */
+    /*
+     * The TB structs themselves live outside the code buffer, in chunks
+     * owned by the region (tbs->pdata[i] is slot i), so the buffer
+     * holds only host code and restore data.  Reused after a reset.
+     */
+    GPtrArray *tb_chunks;
 } CodeRegion;
 
 typedef struct CodeBuffer {

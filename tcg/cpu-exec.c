@@ -115,38 +115,75 @@ G_NORETURN void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr)
 /* ------------------------------------------------------------------ */
 /* Finding the next TB                                                 */
 
-/*
- * The entry for pc, if it holds a TB for this key.  e->pc is written only
- * by this vCPU's thread, before e->tb, so a matching pc means e->tb (if
- * not cleared since) was stored for this pc: tb->pc needs no compare.
- */
-static inline TranslationBlock *jmp_cache_get(CPUState *cpu, uint64_t pc,
-                                              uint64_t cs_base,
-                                              uint32_t flags,
-                                              uint32_t cflags)
+static inline uint64_t jmp_cache_key(uint32_t flags, uint32_t cflags)
 {
-    TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(pc)];
-    TranslationBlock *tb;
+    return flags | (uint64_t)cflags << 32;
+}
 
-    if (e->pc != pc) {
-        return NULL;
+/*
+ * The entry for pc, if it holds a TB for this key, else NULL.  Entries
+ * are written only by this vCPU's thread (tc_ptr last); other threads
+ * only clear tc_ptr and tb when they invalidate a TB, so a matching pc
+ * and key with a non-NULL tc_ptr is a live TB for them.  cs_base is
+ * compared through the TB only once some TB had a non-zero one (x86
+ * segments; AArch64 never does), to keep the lookup on one line.
+ */
+static inline bool jmp_cache_match(const TBJmpCacheEntry *e, uint64_t pc,
+                                   uint64_t key, uint64_t cs_base)
+{
+    if (e->pc != pc || e->key != key ||
+        !__atomic_load_n(&e->tc_ptr, __ATOMIC_ACQUIRE)) {
+        return false;
     }
-    tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
-    /* cflags compare also rejects a TB invalidated since (CF_INVALID). */
-    if (tb && tb->cs_base == cs_base && tb->flags == flags &&
-        __atomic_load_n(&tb->cflags, __ATOMIC_ACQUIRE) == cflags) {
-        return tb;
+    if (G_UNLIKELY(cs_base || tb_ctx.cs_base_seen)) {
+        TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
+
+        return tb && tb->cs_base == cs_base;
+    }
+    return true;
+}
+
+static inline const TBJmpCacheEntry *jmp_cache_get(CPUState *cpu,
+                                                   uint64_t pc,
+                                                   uint64_t cs_base,
+                                                   uint32_t flags,
+                                                   uint32_t cflags)
+{
+    const TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(pc)];
+    uint64_t key = jmp_cache_key(flags, cflags);
+
+    if (jmp_cache_match(&e[0], pc, key, cs_base)) {
+        return &e[0];
+    }
+    if (jmp_cache_match(&e[1], pc, key, cs_base)) {
+        return &e[1];
     }
     return NULL;
 }
 
+static void jmp_cache_fill(TBJmpCacheEntry *e, TranslationBlock *tb,
+                           uint64_t pc, uint64_t key, const void *tc_ptr)
+{
+    __atomic_store_n(&e->tc_ptr, NULL, __ATOMIC_RELAXED);
+    e->pc = pc;
+    e->key = key;
+    __atomic_store_n(&e->tb, tb, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->tc_ptr, tc_ptr, __ATOMIC_RELEASE);
+}
+
+/* Put tb in way 0 of its set, moving way 0's entry to way 1. */
 static void jmp_cache_set(CPUState *cpu, TranslationBlock *tb)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache[tb_jmp_cache_hash(tb->pc)];
+    const void *tc0 = __atomic_load_n(&e[0].tc_ptr, __ATOMIC_ACQUIRE);
+    TranslationBlock *tb0 = __atomic_load_n(&e[0].tb, __ATOMIC_RELAXED);
 
     tb_jmp_filter_set(cpu->tb_jmp_cache, tb->pc);
-    e->pc = tb->pc;
-    __atomic_store_n(&e->tb, tb, __ATOMIC_RELEASE);
+    if (tc0 && tb0 != tb) {
+        jmp_cache_fill(&e[1], tb0, e[0].pc, e[0].key, tc0);
+    }
+    jmp_cache_fill(&e[0], tb, tb->pc, jmp_cache_key(tb->flags, tb->cflags),
+                   tb->tc_ptr);
 }
 
 static TranslationBlock *tb_find(CPUState *cpu)
@@ -155,9 +192,13 @@ static TranslationBlock *tb_find(CPUState *cpu)
     uint32_t flags, cflags = tb_cpu_cflags();
     TranslationBlock *tb;
 
+    const TBJmpCacheEntry *e;
+
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
-    tb = jmp_cache_get(cpu, pc, cs_base, flags, cflags);
+    e = jmp_cache_get(cpu, pc, cs_base, flags, cflags);
+    tb = e ? __atomic_load_n(&e->tb, __ATOMIC_RELAXED) : NULL;
     if (!tb) {
+        tb_ctx.stats.hash_lookups++;
         /* One locked hash lookup, translating on a miss. */
         tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
         jmp_cache_set(cpu, tb);
@@ -171,18 +212,19 @@ const void *helper_lookup_tb_ptr(void *env)
     CPUState *cpu = env_cpu(env);
     uint64_t pc, cs_base;
     uint32_t flags;
-    TranslationBlock *tb;
+    const TBJmpCacheEntry *e;
 
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
-    tb = jmp_cache_get(cpu, pc, cs_base, flags, tb_cpu_cflags());
-    if (G_UNLIKELY(!tb)) {
+    e = jmp_cache_get(cpu, pc, cs_base, flags, tb_cpu_cflags());
+    if (G_UNLIKELY(!e)) {
+        tb_ctx.stats.lookup_misses++;
         return tb_ctx.epilogue_rx;
     }
     if (G_UNLIKELY(log_enabled(LOG_EXEC))) {
         log_printf("Trace cpu=%d tb=%p pc=0x%" PRIx64 " (lookup)\n",
-                   cpu->cpu_index, (void *)tb, pc);
+                   cpu->cpu_index, (void *)e->tb, pc);
     }
-    return tb->tc_ptr;
+    return e->tc_ptr;
 }
 
 const IRHelperInfo helper_info_lookup_tb_ptr = {

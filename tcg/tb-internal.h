@@ -34,6 +34,7 @@ typedef struct TBContext {
     CodeBuffer cb;
     const void *epilogue_rx;/* returns 0 to the exec loop */
     bool no_chain;          /* -d nochain / opts.no_chain */
+    bool cs_base_seen;      /* some TB had cs_base != 0 (jump cache) */
     bool icount;            /* -icount: TBs count insns (CF_USE_ICOUNT) */
 
     TBHashTable htable;
@@ -102,18 +103,22 @@ static inline uint32_t tb_cpu_cflags(void)
 }
 
 /*
- * Jump cache index: the pc's low bits above the instruction alignment
- * would do for fixed-size insns, but Fibonacci hashing spreads any
- * alignment (x86's byte-granular pcs, arm's 4-byte ones) over the
- * TB_JMP_CACHE_SIZE direct-mapped entries with one multiply.
+ * Jump cache: 2^tb_jmp_cache_bits sets of two 32-byte entries, one
+ * 64-byte cache line per set, so an indirect branch still touches one
+ * line while two targets that hash alike (a function returning to two
+ * callers) both stay cached.  The set index is a Fibonacci hash of the
+ * pc, which spreads any alignment (x86's byte-granular pcs, arm's
+ * 4-byte ones).  Way 0 holds the most recently filled entry.
  */
 extern unsigned tb_jmp_cache_bits;   /* set by tcg_init */
-#define TB_JMP_CACHE_SIZE (1u << tb_jmp_cache_bits)
+#define TB_JMP_CACHE_WAYS 2
+#define TB_JMP_CACHE_SIZE ((1u << tb_jmp_cache_bits) * TB_JMP_CACHE_WAYS)
 
+/* The first entry of pc's set. */
 static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
 {
     return (uint32_t)((pc * 0x9e3779b97f4a7c15ull) >>
-                      (64 - tb_jmp_cache_bits));
+                      (64 - tb_jmp_cache_bits)) * TB_JMP_CACHE_WAYS;
 }
 
 /*

@@ -47,7 +47,8 @@
 #include "kestrel/log.h"
 #include "tb-internal.h"
 
-#define TB_ALIGN 64              /* TB structs and code: cache lines */
+#define TB_ALIGN 16              /* host code of a TB (fetch blocks) */
+#define TB_CHUNK 256             /* TB structs per allocation */
 #define TB_NO_SLOT 0xffff        /* jmp offsets of an unused goto_tb */
 /*
  * Backends check code_highwater between ops, so one op (and the slow
@@ -347,10 +348,14 @@ static void tb_jmp_cache_remove(TranslationBlock *tb)
 
     for (unsigned i = 0; tb_ctx.cpus && i < tb_ctx.cpus->len; i++) {
         CPUState *cpu = g_ptr_array_index(tb_ctx.cpus, i);
-        TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h];
 
-        if (__atomic_load_n(&e->tb, __ATOMIC_RELAXED) == tb) {
-            __atomic_store_n(&e->tb, NULL, __ATOMIC_RELEASE);
+        for (unsigned w = 0; w < TB_JMP_CACHE_WAYS; w++) {
+            TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h + w];
+
+            if (__atomic_load_n(&e->tb, __ATOMIC_RELAXED) == tb) {
+                __atomic_store_n(&e->tc_ptr, NULL, __ATOMIC_RELEASE);
+                __atomic_store_n(&e->tb, NULL, __ATOMIC_RELEASE);
+            }
         }
     }
 }
@@ -494,6 +499,7 @@ static void tb_region_next(void)
 void tb_jmp_cache_reset(TBJmpCacheEntry *jc)
 {
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        __atomic_store_n(&jc[i].tc_ptr, NULL, __ATOMIC_RELAXED);
         __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
     }
     memset(tb_jmp_cache_filter(jc), 0,
@@ -511,7 +517,15 @@ TBJmpCacheEntry *tb_jmp_cache_new(void)
 {
     size_t filter = TB_JMP_FILTER_WORDS * sizeof(uint64_t);
 
-    return g_malloc0(TB_JMP_CACHE_SIZE * sizeof(TBJmpCacheEntry) + filter);
+    size_t size = TB_JMP_CACHE_SIZE * sizeof(TBJmpCacheEntry) + filter;
+    void *p;
+
+    /* Entries on 32-byte boundaries: one cache line each.  (g_free-able:
+     * posix_memalign memory is released by free().) */
+    if (posix_memalign(&p, 64, size)) {
+        g_error("jump cache: out of memory");
+    }
+    return memset(p, 0, size);
 }
 
 static bool jc_filter_test(TBJmpCacheEntry *jc, uint64_t page)
@@ -533,6 +547,7 @@ void tb_jmp_cache_clear_page(TBJmpCacheEntry *jc, uint64_t vaddr)
         uint64_t d = (jc[i].pc & TARGET_PAGE_MASK) - page;
 
         if (d == 0 || d == (uint64_t)-TARGET_PAGE_SIZE) {
+            __atomic_store_n(&jc[i].tc_ptr, NULL, __ATOMIC_RELAXED);
             __atomic_store_n(&jc[i].tb, NULL, __ATOMIC_RELAXED);
         }
     }
@@ -733,24 +748,35 @@ TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
 /* ------------------------------------------------------------------ */
 /* Translation                                                         */
 
-/* Where tb's host code starts (write view): the next cache line. */
-static uint8_t *tb_code_start(TranslationBlock *tb)
+/* Slot i of region r's TB structs (allocating the chunk it falls in). */
+static TranslationBlock *region_tb_slot(CodeRegion *r, unsigned i)
 {
-    return (uint8_t *)tb + ((sizeof(TranslationBlock) + TB_ALIGN - 1) &
-                            ~(size_t)(TB_ALIGN - 1));
+    while (i / TB_CHUNK >= r->tb_chunks->len) {
+        g_ptr_array_add(r->tb_chunks, g_new(TranslationBlock, TB_CHUNK));
+    }
+    return (TranslationBlock *)g_ptr_array_index(r->tb_chunks,
+                                                 i / TB_CHUNK) + i % TB_CHUNK;
 }
 
-/* A TB struct at the current region's free pointer, with room after it. */
+/*
+ * A TB struct for the current region's next TB (it becomes the region's
+ * only when tb_commit adds it to r->tbs), with its host code to start at
+ * the region's free pointer; moves to the next region when too little
+ * room is left.  tb->tc_ptr is set (executable view).
+ */
 static TranslationBlock *tb_alloc(bool *region_was_empty)
 {
     for (;;) {
         CodeRegion *r = code_buffer_cur(&tb_ctx.cb);
-        TranslationBlock *tb = (TranslationBlock *)
-            (((uintptr_t)r->ptr + TB_ALIGN - 1) & ~(uintptr_t)(TB_ALIGN - 1));
+        uint8_t *code = (uint8_t *)(((uintptr_t)r->ptr + TB_ALIGN - 1) &
+                                    ~(uintptr_t)(TB_ALIGN - 1));
 
-        if (tb_code_start(tb) + TB_MIN_SPACE <= r->end) {
+        if (code + TB_MIN_SPACE <= r->end) {
+            TranslationBlock *tb = region_tb_slot(r, r->tbs->len);
+
             *region_was_empty = r->tbs->len == 0;
             memset(tb, 0, sizeof(TranslationBlock));
+            tb->tc_ptr = code + tb_ctx.cb.rx_diff;
             return tb;
         }
         tb_region_next();
@@ -792,7 +818,7 @@ static void tb_gen_ir(CPUState *cpu, IRContext *s, TranslationBlock *tb,
                       int max_insns)
 {
     CodeRegion *r = code_buffer_cur(&tb_ctx.cb);
-    uint8_t *code = tb_code_start(tb);
+    uint8_t *code = (uint8_t *)tb->tc_ptr - tb_ctx.cb.rx_diff;
 
     ir_context_reset(s);
     s->insn_start_words = cpu->ops->insn_start_words;
@@ -803,7 +829,6 @@ static void tb_gen_ir(CPUState *cpu, IRContext *s, TranslationBlock *tb,
         s->tb_jmp_insn_offset[n] = UINT32_MAX;
         s->tb_jmp_reset_offset[n] = UINT32_MAX;
     }
-    tb->tc_ptr = code + s->rx_diff;
 
     cpu->ops->translate(cpu, s, tb, max_insns);
     tb_log_ir(s, tb, LOG_OP, "OP");
@@ -932,6 +957,9 @@ static TranslationBlock *tb_translate(CPUState *cpu, uint64_t phys,
 
         tb->pc = pc;
         tb->cs_base = cs_base;
+        if (cs_base) {
+            tb_ctx.cs_base_seen = true;
+        }
         tb->flags = flags;
         tb->cflags = cflags;
         tb->phys_pc = phys;

@@ -324,4 +324,7 @@ void tcg_print_stats(FILE *f)
     fprintf(f, "  invalidations         %" PRIu64 "\n", st->invalidations);
     fprintf(f, "  smaller retranslations %" PRIu64 "\n",
             st->retranslations_smaller);
+    fprintf(f, "  jump-cache misses     %" PRIu64 " (of them %" PRIu64
+            " from indirect branches)\n", st->hash_lookups,
+            st->lookup_misses);
 }

@@ -15,8 +15,11 @@
  * conduit they are PSCI calls (psci.c) and return to the next insn.
  *
  * MMU indexes are the EL (0..3): index 0 is EL0 in the EL1&0 regime,
- * also used by LDTR/STTR at EL1.  Not emulated: AArch32, SError,
- * virtual interrupts, HCR_EL2.TGE/E2H, debug exceptions, PAN.
+ * also used by LDTR/STTR at EL1.  Stage 2 aborts (mmu-s2.c) carry
+ * exception.target_el = 2, which raises the target EL.  Not emulated:
+ * AArch32, SError (and HCR_EL2.VSE), exception routing by HCR_EL2.TGE,
+ * E2H, debug exceptions, PAN.  Virtual IRQ and FIQ come from HCR_EL2.VI
+ * and VF only (no GICv3 virtual CPU interface).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -211,7 +214,9 @@ static void a64_do_interrupt(CPUState *cs)
     int excp = cs->exception_index;
     unsigned cur = a64_current_el(env);
     unsigned target = cur ? cur : 1;
+    unsigned min_el = env->exception.target_el;
 
+    env->exception.target_el = 0;
     switch (excp) {
     case EXCP_IRQ:
     case EXCP_FIQ:
@@ -229,7 +234,8 @@ static void a64_do_interrupt(CPUState *cs)
         }
         break;
     default:
-        a64_enter_vector(cpu, excp, target, 0);
+        /* Stage 2 faults (mmu-s2.c) go to EL2. */
+        a64_enter_vector(cpu, excp, MAX(target, min_el), 0);
         break;
     }
     cs->exception_index = EXCP_NONE;
@@ -251,6 +257,37 @@ static bool a64_irq_unmasked(ARMCPU *cpu, bool fiq)
     return !(env->pstate & (fiq ? PSTATE_F : PSTATE_I));
 }
 
+/*
+ * Virtual IRQ/FIQ (HCR_EL2.VI/VF, routed by IMO/FMO): taken to EL1 from
+ * EL1 or EL0 only, masked there by PSTATE.I/F.
+ */
+static bool a64_virq_unmasked(ARMCPU *cpu, bool fiq)
+{
+    CPUARMState *env = &cpu->env;
+    uint64_t hcr = env->hcr_el2;
+
+    return a64_current_el(env) <= 1 && !(hcr & HCR_TGE) &&
+           (hcr & (fiq ? HCR_FMO : HCR_IMO)) &&
+           !(env->pstate & (fiq ? PSTATE_F : PSTATE_I));
+}
+
+void a64_virq_update(ARMCPU *cpu)
+{
+    CPUState *cs = &cpu->parent;
+    uint64_t hcr = cpu->env.hcr_el2;
+    int want = ((hcr & HCR_VI) ? CPU_INTERRUPT_VIRQ : 0) |
+               ((hcr & HCR_VF) ? CPU_INTERRUPT_VFIQ : 0);
+    int lines = CPU_INTERRUPT_VIRQ | CPU_INTERRUPT_VFIQ;
+
+    if ((cs->interrupt_request & lines) == want) {
+        return;
+    }
+    cpu_reset_interrupt(cs, lines & ~want);
+    if (want) {
+        cpu_interrupt(cs, want);
+    }
+}
+
 static bool a64_exec_interrupt(CPUState *cs, int request)
 {
     ARMCPU *cpu = a64_cpu(cs);
@@ -264,6 +301,14 @@ static bool a64_exec_interrupt(CPUState *cs, int request)
     } else if ((request & CPU_INTERRUPT_HARD) &&
                a64_irq_unmasked(cpu, false)) {
         excp = EXCP_IRQ;
+    } else if ((request & CPU_INTERRUPT_VFIQ) &&
+               a64_virq_unmasked(cpu, true)) {
+        a64_enter_vector(cpu, EXCP_FIQ, 1, 0x100);
+        return true;
+    } else if ((request & CPU_INTERRUPT_VIRQ) &&
+               a64_virq_unmasked(cpu, false)) {
+        a64_enter_vector(cpu, EXCP_IRQ, 1, 0x80);
+        return true;
     } else {
         return false;
     }
@@ -538,6 +583,7 @@ void aarch64_cpu_reset(ARMCPU *cpu)
     cs->halted = cpu->powered_off;
     cs->stopped = cpu->powered_off;
     cs->exception_index = EXCP_NONE;
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_VIRQ | CPU_INTERRUPT_VFIQ);
     tlb_flush(cs);
 }
 

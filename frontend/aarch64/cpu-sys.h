@@ -31,8 +31,15 @@
 #define SCTLR_UMA (1ull << 9)   /* EL0 may access DAIF */
 #define SCTLR_UCT (1ull << 15)  /* EL0 may read CTR_EL0 */
 #define SCTLR_NTWI (1ull << 16) /* EL0 WFI is not trapped */
+#define HCR_VM (1ull << 0)      /* stage 2 for EL1&0 */
+#define HCR_PTW (1ull << 2)     /* stage 1 walks to S2 Device: fault */
 #define HCR_FMO (1ull << 3)
 #define HCR_IMO (1ull << 4)
+#define HCR_VF (1ull << 6)      /* virtual FIQ pending (with FMO) */
+#define HCR_VI (1ull << 7)      /* virtual IRQ pending (with IMO) */
+#define HCR_FB (1ull << 9)      /* EL1 TLBI and IC IALLU broadcast */
+#define HCR_DC (1ull << 12)     /* stage 1 off, stage 2 on, cacheable */
+#define HCR_TGE (1ull << 27)
 #define HCR_RW (1ull << 31)
 #define SCR_FIQ (1ull << 2)
 #define SCR_IRQ (1ull << 1)
@@ -53,6 +60,8 @@ void a64_pstate_write(CPUARMState *env, uint32_t pstate);
 /* Current SP value of a level (xregs[31] when it is the one in use). */
 uint64_t a64_sp_read(CPUARMState *env, unsigned el);
 void a64_sp_write(CPUARMState *env, unsigned el, uint64_t val);
+/* HCR_EL2.VI/VF changed: raise or drop the virtual IRQ/FIQ lines. */
+void a64_virq_update(ARMCPU *cpu);
 /* Raise UDEF for the instruction being executed. */
 G_NORETURN void a64_raise_udef(CPUARMState *env, uintptr_t ra);
 /* Raise a synchronous exception to EL1 (at least) with this syndrome. */
@@ -77,13 +86,20 @@ void a64_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val,
 uint64_t a64_sys_pfr0(ARMCPU *cpu);
 
 /* mmu.c */
-/* Result of a stage 1 walk. */
+/* Result of a translation (stage 1, and stage 2 when it applies). */
 typedef struct A64Walk {
     uint64_t pa;        /* physical address of va */
     uint64_t page_size; /* of the mapping (block or page) */
     int prot;           /* PAGE_READ | PAGE_WRITE | PAGE_EXEC */
     uint32_t fsc;       /* fault status code when the walk failed */
-    uint64_t attrs;     /* MAIR attribute byte (for PAR_EL1) */
+    uint64_t attrs;     /* MAIR attribute byte (stage 2: MemAttr) */
+    unsigned sh;        /* descriptor SH[1:0] (for PAR_EL1) */
+    /* Stage 2 (mmu-s2.c). */
+    bool s2;            /* the fault is a stage 2 fault (taken to EL2) */
+    bool s1ptw;         /* ... on a stage 1 table access */
+    uint64_t ipa;       /* IPA that faulted at stage 2 (HPFAR_EL2) */
+    uint8_t s2_attrs;   /* stage 2 MemAttr[3:0] of a stage 1+2 result */
+    unsigned s2_sh;     /* stage 2 SH[1:0] */
 } A64Walk;
 /* Translate va for access_type in mmu_idx; false with w->fsc on fault. */
 bool a64_mmu_translate(ARMCPU *cpu, uint64_t va, int access_type,
@@ -93,12 +109,37 @@ bool a64_tlb_fill(CPUState *cs, uint64_t vaddr, int size, int access_type,
 G_NORETURN void a64_do_unaligned_access(CPUState *cs, uint64_t vaddr,
                                         int access_type, int mmu_idx,
                                         uintptr_t retaddr);
-/* AT S1Exx: op = 0 S1E1R, 1 S1E1W, 2 S1E0R, 3 S1E0W, +el2/el3 via idx. */
-void a64_at(CPUARMState *env, int mmu_idx, bool is_write, uint64_t va);
+/*
+ * AT S1ExR/W (s12 false) and S12E1R/W, S12E0R/W (s12 true, mmu_idx 1 or
+ * 0): PAR_EL1 gets the result; a stage 2 fault on the stage 1 walk of an
+ * AT S1E* at EL1 is taken to EL2 instead.
+ */
+void a64_at(CPUARMState *env, int mmu_idx, bool is_write, bool s12,
+            uint64_t va);
 /* TLBI by key (op0=1, CRn=8); false if not a TLBI we know. */
 bool a64_tlbi(CPUARMState *env, uint32_t key, uint64_t val);
 /* A write to a K_TLBREG register at offset in env (mmu.c). */
 void a64_tlbreg_written(ARMCPU *cpu, size_t offset, uint16_t map);
+/* HCR_EL2 / VTCR_EL2 were written (old: the previous value). */
+void a64_hcr_written(ARMCPU *cpu, uint64_t old);
+void a64_vtcr_written(ARMCPU *cpu, uint64_t old);
+
+/* mmu-s2.c */
+/*
+ * Stage 2 of ipa for access_type (MMU_*): false with w->fsc on a fault
+ * (the caller marks it a stage 2 fault); else pa, page_size, prot,
+ * attrs (MemAttr), sh, and the leaf's level in fsc.
+ */
+bool a64_s2_translate(ARMCPU *cpu, uint64_t ipa, int access_type,
+                      A64Walk *w);
+/* Take the stage 2 fault in w (w->s2) to EL2; retaddr as for tlb_fill. */
+G_NORETURN void a64_s2_raise_abort(CPUState *cs, uint64_t vaddr,
+                                   int access_type, const A64Walk *w,
+                                   uintptr_t retaddr);
+/* ISV, SAS, SSE, SRT, SF, AR of a data abort on insn (0: ISV = 0). */
+uint32_t a64_s2_insn_iss(uint32_t insn);
+/* PAR_EL1.ATTR of stage 1 attributes s1 (MAIR byte) and stage 2 s2. */
+uint8_t a64_s2_combine_attrs(uint8_t s1, unsigned s2);
 
 /* gtimer.c */
 void a64_gt_init(ARMCPU *cpu);

@@ -50,6 +50,8 @@ typedef struct ARMException {
     uint32_t syndrome;      /* ESR-like: EC, IL, ISS (imm16 for SVC/BRK) */
     uint64_t vaddr;         /* faulting address for aborts */
     bool is_write;          /* data abort on a store */
+    /* System mode: lowest EL to take it to (2: stage 2 fault), or 0. */
+    unsigned target_el;
 } ARMException;
 
 /*

@@ -17,7 +17,12 @@
  * switch on every exception keeps both sides' entries.  Writes to
  * TCR/SCTLR/MAIR flush the regime's MMU indexes (in every context), a
  * TLBI by ASID flushes the contexts of that ASID, the others all.
- * Not emulated: stage 2, 52-bit addresses, hierarchical
+ *
+ * Stage 2 (mmu-s2.c) joins in only when HCR_EL2.VM or DC is set for an
+ * EL1/EL0 access (a64_translate_s12); the stage-1-only path tests one
+ * HCR_EL2 word and nothing else.  The context key then also holds the
+ * VMID (a64_el1_ctx_asid).
+ * Not emulated: 52-bit addresses, hierarchical
  * permission disables, contiguous-hint grouping (entries are still
  * correct), PAN, SCTLR.A alignment checking of ordinary accesses.
  */
@@ -46,6 +51,7 @@ typedef struct A64WalkParams {
     unsigned gbits;     /* granule: 12, 14 or 16 */
     unsigned pa_bits;   /* from IPS/PS */
     bool two_ranges;    /* EL1&0 */
+    bool s2;            /* table addresses are IPAs (stage 2 on) */
 } A64WalkParams;
 
 static const unsigned a64_pa_bits[8] = { 32, 36, 40, 42, 44, 48, 48, 48 };
@@ -146,7 +152,33 @@ static int a64_leaf_prot(CPUARMState *env, unsigned el, int idx,
 static bool a64_fault(A64Walk *w, uint32_t fsc, int level)
 {
     w->fsc = fsc | (uint32_t)(level & 3);
+    w->s2 = false;
+    w->s1ptw = false;
     return false;
+}
+
+/*
+ * A stage 1 table access at IPA *addr through stage 2 (S1PTW).  With
+ * HCR_EL2.PTW, tables in stage 2 Device memory are a permission fault.
+ */
+static bool a64_s1ptw(ARMCPU *cpu, uint64_t *addr, A64Walk *w)
+{
+    A64Walk s2;
+    bool ok = a64_s2_translate(cpu, *addr, MMU_DATA_LOAD, &s2);
+
+    if (ok && (cpu->env.hcr_el2 & HCR_PTW) && !(s2.attrs & 0xc)) {
+        s2.fsc = FSC_PERMISSION | (s2.fsc & 3);
+        ok = false;
+    }
+    if (!ok) {
+        w->fsc = s2.fsc;
+        w->s2 = true;
+        w->s1ptw = true;
+        w->ipa = *addr;
+        return false;
+    }
+    *addr = s2.pa;
+    return true;
 }
 
 /* Block (level < 3) allowed for this granule at this level? */
@@ -172,14 +204,17 @@ static bool a64_walk(ARMCPU *cpu, const A64WalkParams *p, uint64_t va,
     }
     for (;;) {
         MemTxResult res;
-        uint64_t index;
+        uint64_t addr;
 
         shift = p->gbits + stride * (unsigned)(3 - level);
-        index = (va & a64_mask(p->va_bits)) >> shift & a64_mask(stride);
-        desc = address_space_ld(cpu->parent.as, base + index * 8, 8, &res);
+        addr = base + ((va & a64_mask(p->va_bits)) >> shift &
+                       a64_mask(stride)) * 8;
+        if (G_UNLIKELY(p->s2) && !a64_s1ptw(cpu, &addr, w)) {
+            return false;
+        }
+        desc = address_space_ld(cpu->parent.as, addr, 8, &res);
         log_mask(LOG_MMU, "aarch64 walk: va 0x%" PRIx64 " L%d desc @0x%"
-                 PRIx64 " = 0x%016" PRIx64 "\n", va, level,
-                 base + index * 8, desc);
+                 PRIx64 " = 0x%016" PRIx64 "\n", va, level, addr, desc);
         if (res != MEMTX_OK) {
             return a64_fault(w, FSC_EXT_WALK, level);
         }
@@ -211,25 +246,38 @@ static bool a64_walk(ARMCPU *cpu, const A64WalkParams *p, uint64_t va,
     }
     w->pa |= va & (w->page_size - 1);
     w->attrs = (env->mair_el[el] >> (8 * ((desc >> 2) & 7))) & 0xff;
+    w->sh = (desc >> 8) & 3;
     w->prot = a64_leaf_prot(env, el, idx, desc, ap_table, xn_table,
                             pxn_table);
     w->fsc = (uint32_t)level; /* for a permission fault */
     return true;
 }
 
-bool a64_mmu_translate(ARMCPU *cpu, uint64_t va, int access_type,
-                       int mmu_idx, A64Walk *w)
+/* The access type's permission bit. */
+static int a64_need(int access_type)
+{
+    return access_type == MMU_INST_FETCH ? PAGE_EXEC
+           : access_type == MMU_DATA_STORE ? PAGE_WRITE : PAGE_READ;
+}
+
+/*
+ * Stage 1 of va in mmu_idx; off: translation disabled (SCTLR.M, or
+ * HCR_EL2.DC/TGE for EL1&0); s2: table addresses go through stage 2.
+ */
+static bool a64_translate_s1(ARMCPU *cpu, uint64_t va, int access_type,
+                             int mmu_idx, bool off, bool s2, A64Walk *w)
 {
     CPUARMState *env = &cpu->env;
     unsigned el = mmu_idx <= 1 ? 1 : (unsigned)mmu_idx;
     A64WalkParams p;
-    int need;
 
-    if (!(env->sctlr_el[el] & SCTLR_M)) {
+    if (off || !(env->sctlr_el[el] & SCTLR_M)) {
         w->pa = va;
         w->page_size = TARGET_PAGE_SIZE;
         w->prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
-        w->attrs = 0;
+        /* HCR_EL2.DC: Normal write-back; else Device-nGnRnE. */
+        w->attrs = (env->hcr_el2 & HCR_DC) && el == 1 ? 0xff : 0;
+        w->sh = 0;
         if (va >> 48) {
             return a64_fault(w, FSC_ADDR_SIZE, 0);
         }
@@ -238,15 +286,62 @@ bool a64_mmu_translate(ARMCPU *cpu, uint64_t va, int access_type,
     if (!a64_walk_params(env, el, va, access_type == MMU_INST_FETCH, &p)) {
         return a64_fault(w, FSC_TRANSLATION, 0);
     }
+    p.s2 = s2;
     if (!a64_walk(cpu, &p, va, el, mmu_idx, w)) {
         return false;
     }
-    need = access_type == MMU_INST_FETCH ? PAGE_EXEC
-           : access_type == MMU_DATA_STORE ? PAGE_WRITE : PAGE_READ;
-    if (!(w->prot & need)) {
+    if (!(w->prot & a64_need(access_type))) {
         return a64_fault(w, FSC_PERMISSION, (int)w->fsc);
     }
     return true;
+}
+
+/*
+ * EL1&0 with HCR_EL2.VM, DC or TGE set: stage 1 (maybe disabled), then
+ * unless s1_only stage 2 on the IPA.  Permissions and page size are
+ * those of both stages; w->s2 tells a stage 2 fault.
+ */
+static bool a64_translate_s12(ARMCPU *cpu, uint64_t va, int access_type,
+                              int mmu_idx, bool s1_only, A64Walk *w)
+{
+    CPUARMState *env = &cpu->env;
+    bool s2 = (env->hcr_el2 & (HCR_VM | HCR_DC)) != 0;
+    bool off = (env->hcr_el2 & (HCR_DC | HCR_TGE)) != 0;
+    A64Walk w2;
+    uint64_t ipa;
+
+    if (!a64_translate_s1(cpu, va, access_type, mmu_idx, off, s2, w)) {
+        return false;
+    }
+    if (!s2 || s1_only) {
+        return true;
+    }
+    ipa = w->pa;
+    if (!a64_s2_translate(cpu, ipa, access_type, &w2)) {
+        w->fsc = w2.fsc;
+        w->s2 = true;
+        w->s1ptw = false;
+        w->ipa = ipa;
+        return false;
+    }
+    w->pa = w2.pa;
+    w->page_size = MIN(w->page_size, w2.page_size);
+    w->prot &= w2.prot;
+    w->s2_attrs = (uint8_t)w2.attrs;
+    w->s2_sh = w2.sh;
+    return true;
+}
+
+bool a64_mmu_translate(ARMCPU *cpu, uint64_t va, int access_type,
+                       int mmu_idx, A64Walk *w)
+{
+    CPUARMState *env = &cpu->env;
+
+    if (G_UNLIKELY(mmu_idx <= 1 &&
+                   (env->hcr_el2 & (HCR_VM | HCR_DC | HCR_TGE)))) {
+        return a64_translate_s12(cpu, va, access_type, mmu_idx, false, w);
+    }
+    return a64_translate_s1(cpu, va, access_type, mmu_idx, false, false, w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -282,6 +377,9 @@ bool a64_tlb_fill(CPUState *cs, uint64_t vaddr, int size, int access_type,
         if (probe) {
             return false;
         }
+        if (w.s2) {
+            a64_s2_raise_abort(cs, vaddr, access_type, &w, retaddr);
+        }
         a64_raise_abort(cs, vaddr, access_type, w.fsc, retaddr);
     }
     /* The 4K page of vaddr; tlb.c remembers the block size. */
@@ -302,18 +400,72 @@ G_NORETURN void a64_do_unaligned_access(CPUState *cs, uint64_t vaddr,
 /* ------------------------------------------------------------------ */
 /* AT and TLBI                                                         */
 
-void a64_at(CPUARMState *env, int mmu_idx, bool is_write, uint64_t va)
+/* PAR_EL1.SH of a stage 1+2 result: Outer wins, then Inner. */
+static unsigned a64_combine_sh(unsigned s1, unsigned s2)
 {
-    A64Walk w;
+    return s1 == 2 || s2 == 2 ? 2 : s1 == 3 || s2 == 3 ? 3 : 0;
+}
 
-    if (a64_mmu_translate(a64_env_cpu(env), va,
-                          is_write ? MMU_DATA_STORE : MMU_DATA_LOAD,
-                          mmu_idx, &w)) {
-        /* ATTR, PA, NS = 0, SH = 0b11 for cacheable memory. */
-        env->par_el1 = w.attrs << 56 | (w.pa & 0x0000fffffffff000ull) |
-                       ((w.attrs & 0xf0) ? 3u << 7 : 0);
+static uint64_t a64_par_ok(CPUARMState *env, const A64Walk *w, bool s12)
+{
+    uint64_t attrs = w->attrs;
+    unsigned sh = w->sh;
+
+    if (s12) {
+        attrs = a64_s2_combine_attrs(w->attrs, w->s2_attrs);
+        sh = a64_combine_sh(w->sh, w->s2_sh);
+        if (!(attrs & 0xf0) || attrs == 0x44) {
+            sh = 2;     /* Device and Normal NC are Outer Shareable */
+        }
+    }
+    (void)env;
+    /* ATTR, PA, bit 11 (RES1), NS (no Secure state here), SH. */
+    return attrs << 56 | (w->pa & 0x0000fffffffff000ull) | 1u << 11 |
+           1u << 9 | sh << 7;
+}
+
+/*
+ * AT S1E1x from EL1 whose stage 1 walk faulted at stage 2: the fault is
+ * taken to EL2 (a data abort with CM = 1), not reported in PAR_EL1.
+ */
+G_NORETURN static void a64_at_s2_trap(CPUARMState *env, uint64_t va,
+                                      const A64Walk *w)
+{
+    CPUState *cs = env_cpu(env);
+
+    env->hpfar_el2 = (w->ipa >> 12) << 4;
+    env->exception.syndrome = (uint32_t)EC_DATAABORT_SAME_EL << 26 |
+                              1u << 25 | 1u << 8 | 1u << 7 | 1u << 6 |
+                              w->fsc;
+    env->exception.vaddr = va;
+    env->exception.is_write = true;
+    env->exception.target_el = 2;
+    cs->exception_index = EXCP_DATA_ABORT;
+    cpu_loop_exit(cs);
+}
+
+void a64_at(CPUARMState *env, int mmu_idx, bool is_write, bool s12,
+            uint64_t va)
+{
+    ARMCPU *cpu = a64_env_cpu(env);
+    int type = is_write ? MMU_DATA_STORE : MMU_DATA_LOAD;
+    bool s2 = mmu_idx <= 1 && (env->hcr_el2 & (HCR_VM | HCR_DC));
+    A64Walk w;
+    bool ok;
+
+    if (mmu_idx <= 1 && (env->hcr_el2 & (HCR_VM | HCR_DC | HCR_TGE))) {
+        ok = a64_translate_s12(cpu, va, type, mmu_idx, !s12, &w);
     } else {
-        env->par_el1 = 1u << 11 | w.fsc << 1 | 1;
+        ok = a64_translate_s1(cpu, va, type, mmu_idx, false, false, &w);
+    }
+    if (ok) {
+        env->par_el1 = a64_par_ok(env, &w, s12 && s2);
+    } else if (w.s1ptw && !s12 && a64_current_el(env) == 1) {
+        a64_at_s2_trap(env, va, &w);
+    } else {
+        /* F, FST, PTW (stage 2 fault on a stage 1 walk), S (stage 2). */
+        env->par_el1 = 1u << 11 | (w.s2 ? 1u << 9 : 0) |
+                       (w.s1ptw ? 1u << 8 : 0) | w.fsc << 1 | 1;
     }
 }
 
@@ -334,20 +486,60 @@ static uint32_t a64_el1_asid(CPUARMState *env)
     return (uint32_t)(ttbr >> 48) & ((tcr >> 36) & 1 ? 0xffff : 0xff);
 }
 
-void a64_tlbreg_written(ARMCPU *cpu, size_t offset, uint16_t map)
+/*
+ * The ASID word of an EL1&0 translation context: the ASID, and with
+ * stage 2 on, bit 16 and the (8-bit) VMID above it, so that entries of
+ * different VMIDs, or with and without stage 2, never meet.
+ */
+static uint32_t a64_el1_ctx_asid(CPUARMState *env, uint32_t asid)
+{
+    if (env->hcr_el2 & (HCR_VM | HCR_DC)) {
+        asid |= 1u << 16 | (uint32_t)((env->vttbr_el2 >> 48) & 0xff) << 17;
+    }
+    return asid;
+}
+
+static void a64_el1_switch_context(ARMCPU *cpu)
 {
     CPUARMState *env = &cpu->env;
 
+    tlb_switch_context(&cpu->parent, 3, env->ttbr0_el[1], env->ttbr1_el[1],
+                       a64_el1_ctx_asid(env, a64_el1_asid(env)));
+}
+
+void a64_tlbreg_written(ARMCPU *cpu, size_t offset, uint16_t map)
+{
     if (offset == offsetof(CPUARMState, ttbr0_el[1]) ||
-        offset == offsetof(CPUARMState, ttbr1_el[1])) {
-        tlb_switch_context(&cpu->parent, map, env->ttbr0_el[1],
-                           env->ttbr1_el[1], a64_el1_asid(env));
+        offset == offsetof(CPUARMState, ttbr1_el[1]) ||
+        offset == offsetof(CPUARMState, vttbr_el2)) {
+        a64_el1_switch_context(cpu);
     } else {
         tlb_flush_by_mmuidx(&cpu->parent, map);
     }
 }
 
-/* TLBI ASIDE1(IS): Xt[63:48] is the ASID. */
+void a64_hcr_written(ARMCPU *cpu, uint64_t old)
+{
+    uint64_t hcr = cpu->env.hcr_el2, diff = old ^ hcr;
+
+    /* PTW matters only with stage 2 on (a VM toggle switches context). */
+    if ((diff & (HCR_DC | HCR_TGE)) ||
+        ((diff & HCR_PTW) && (old & hcr & HCR_VM))) {
+        tlb_flush_by_mmuidx(&cpu->parent, 3);
+    }
+    if (diff & (HCR_VM | HCR_DC)) {
+        a64_el1_switch_context(cpu);
+    }
+}
+
+void a64_vtcr_written(ARMCPU *cpu, uint64_t old)
+{
+    if (old != cpu->env.vtcr_el2) {
+        tlb_flush_by_mmuidx(&cpu->parent, 3);
+    }
+}
+
+/* TLBI ASIDE1(IS): Xt[63:48] is the ASID (of the current VMID). */
 static void a64_tlbi_asid(CPUARMState *env, bool is, uint64_t val)
 {
     uint32_t asid = (uint32_t)(val >> 48);
@@ -355,6 +547,7 @@ static void a64_tlbi_asid(CPUARMState *env, bool is, uint64_t val)
     if (!((env->tcr_el[1] >> 36) & 1)) {
         asid &= 0xff;
     }
+    asid = a64_el1_ctx_asid(env, asid);
     if (is) {
         tlb_flush_asid_all_cpus(3, asid);
     } else {
@@ -382,24 +575,29 @@ bool a64_tlbi(CPUARMState *env, uint32_t key, uint64_t val)
 {
     unsigned op1 = (key >> 11) & 7, crm = (key >> 3) & 15, op2 = key & 7;
     bool by_va = op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7;
+    bool is;
     uint16_t map;
 
     if ((key >> 14) != 1 || ((key >> 7) & 15) != 8) {
         return false;
     }
     if (op1 == 4 && (crm == 0 || crm == 4) && (op2 == 1 || op2 == 5)) {
-        return true;    /* TLBI IPAS2(L)E1(IS): no stage 2 */
+        /* TLBI IPAS2(L)E1(IS): no IPA-tagged entries; drop EL1&0's. */
+        a64_do_tlbi(env_cpu(env), crm == 0, false, 0, 3);
+        return true;
     }
     if (crm != 3 && crm != 7) {
         return false;
     }
+    /* HCR_EL2.FB: EL1's TLBIs are broadcast. */
+    is = crm == 3 || (a64_current_el(env) == 1 && (env->hcr_el2 & HCR_FB));
     switch (op1) {
     case 0:
         if (op2 == 4 || op2 == 6) {
             return false;
         }
         if (op2 == 2) {
-            a64_tlbi_asid(env, crm == 3, val);
+            a64_tlbi_asid(env, is, val);
             return true;
         }
         map = 3;
@@ -423,6 +621,6 @@ bool a64_tlbi(CPUARMState *env, uint32_t key, uint64_t val)
     default:
         return false;
     }
-    a64_do_tlbi(env_cpu(env), crm == 3, by_va, a64_tlbi_va(val), map);
+    a64_do_tlbi(env_cpu(env), is, by_va, a64_tlbi_va(val), map);
     return true;
 }

@@ -14,9 +14,11 @@
  * What the ID registers advertise: AArch64 at every implemented EL,
  * FP and AdvSIMD, no PMU (PMUVer 0: PMU registers UNDEF), no debug
  * breakpoints beyond the architectural minimum (their registers are
- * RAZ/WI), 48-bit PA, 16-bit ASIDs, 4K/16K/64K granules, no PAN, no VHE,
- * no hardware Access flag update, GIC system registers only with a GICv3
- * CPU interface attached.
+ * RAZ/WI), 48-bit PA, 16-bit ASIDs, 4K/16K/64K granules (both stages),
+ * 8-bit VMIDs, no PAN, no VHE, no FWB, no XNX, no hardware Access flag
+ * update, GIC system registers only with a GICv3 CPU interface attached.
+ * HCR_EL2, VTTBR_EL2 and VTCR_EL2 writes go through mmu.c (the TLB's
+ * translation contexts) and cpu-sys.c (the virtual IRQ/FIQ lines).
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -176,12 +178,18 @@ static void wr_sp(ARMCPU *cpu, const A64SysReg *r, uint64_t v)
     { .key = k, .name = n, .kind = K_FN, .read = rd_sp, .write = wr_sp, \
       .value = el }
 
+/* At EL1/EL0 with IMO/FMO set, ISR_EL1 shows the virtual lines. */
 static uint64_t rd_isr(ARMCPU *cpu, const A64SysReg *r)
 {
     int req = cpu->parent.interrupt_request;
+    uint64_t hcr = cpu->env.hcr_el2;
+    bool virt = a64_current_el(&cpu->env) <= 1 && !(hcr & HCR_TGE);
+    int irq = virt && (hcr & HCR_IMO) ? CPU_INTERRUPT_VIRQ
+                                      : CPU_INTERRUPT_HARD;
+    int fiq = virt && (hcr & HCR_FMO) ? CPU_INTERRUPT_VFIQ
+                                      : CPU_INTERRUPT_FIQ;
 
-    return ((req & CPU_INTERRUPT_HARD) ? 1u << 7 : 0) |
-           ((req & CPU_INTERRUPT_FIQ) ? 1u << 6 : 0);
+    return ((req & irq) ? 1u << 7 : 0) | ((req & fiq) ? 1u << 6 : 0);
 }
 
 static void wr_oslar(ARMCPU *cpu, const A64SysReg *r, uint64_t v)
@@ -269,10 +277,48 @@ static void wr_at(ARMCPU *cpu, const A64SysReg *r, uint64_t v)
     unsigned op1 = (r->key >> 11) & 7, op2 = r->key & 7;
     int idx = op1 == 4 ? 2 : op1 == 6 ? 3 : (op2 & 2) ? 0 : 1;
 
-    a64_at(&cpu->env, idx, op2 & 1, v);
+    a64_at(&cpu->env, idx, op2 & 1, false, v);
 }
 
 #define AT(k, n) { .key = k, .name = n, .kind = K_FN, .write = wr_at }
+
+/* AT S12E1R/W (op2 4, 5), S12E0R/W (op2 6, 7), from EL2. */
+static void wr_at_s12(ARMCPU *cpu, const A64SysReg *r, uint64_t v)
+{
+    unsigned op2 = r->key & 7;
+
+    a64_at(&cpu->env, (op2 & 2) ? 0 : 1, op2 & 1, true, v);
+}
+
+#define AT_S12(k, n) { .key = k, .name = n, .kind = K_FN, .write = wr_at_s12 }
+
+/* Stage 2 controls: mmu.c keeps the TLB contexts right. */
+static void wr_hcr(ARMCPU *cpu, const A64SysReg *r, uint64_t v)
+{
+    uint64_t old = cpu->env.hcr_el2;
+
+    cpu->env.hcr_el2 = v;
+    a64_hcr_written(cpu, old);
+    a64_virq_update(cpu);
+}
+
+static uint64_t rd_hcr(ARMCPU *cpu, const A64SysReg *r)
+{
+    return cpu->env.hcr_el2;
+}
+
+static void wr_vtcr(ARMCPU *cpu, const A64SysReg *r, uint64_t v)
+{
+    uint64_t old = cpu->env.vtcr_el2;
+
+    cpu->env.vtcr_el2 = v;
+    a64_vtcr_written(cpu, old);
+}
+
+static uint64_t rd_vtcr(ARMCPU *cpu, const A64SysReg *r)
+{
+    return cpu->env.vtcr_el2;
+}
 
 /* ------------------------------------------------------------------ */
 /* The table                                                           */
@@ -348,15 +394,15 @@ static const A64SysReg a64_sysregs[] = {
     /* EL2. */
     TLBREG(SR(3, 4, 1, 0, 0), "SCTLR_EL2", sctlr_el[2], 4),
     FIELD(SR(3, 4, 1, 0, 1), "ACTLR_EL2", actlr_el[2]),
-    TLBREG(SR(3, 4, 1, 1, 0), "HCR_EL2", hcr_el2, 3),
+    FN(SR(3, 4, 1, 1, 0), "HCR_EL2", rd_hcr, wr_hcr),
     FIELD(SR(3, 4, 1, 1, 1), "MDCR_EL2", mdcr_el2),
     FIELD(SR(3, 4, 1, 1, 2), "CPTR_EL2", cptr_el2),
     FIELD(SR(3, 4, 1, 1, 3), "HSTR_EL2", hstr_el2),
     RAZWI(SR(3, 4, 1, 1, 7), "HACR_EL2"),
     TLBREG(SR(3, 4, 2, 0, 0), "TTBR0_EL2", ttbr0_el[2], 4),
     TLBREG(SR(3, 4, 2, 0, 2), "TCR_EL2", tcr_el[2], 4),
-    FIELD(SR(3, 4, 2, 1, 0), "VTTBR_EL2", vttbr_el2),
-    FIELD(SR(3, 4, 2, 1, 2), "VTCR_EL2", vtcr_el2),
+    TLBREG(SR(3, 4, 2, 1, 0), "VTTBR_EL2", vttbr_el2, 3),
+    FN(SR(3, 4, 2, 1, 2), "VTCR_EL2", rd_vtcr, wr_vtcr),
     FIELD(SR(3, 4, 4, 0, 0), "SPSR_EL2", spsr_el[2]),
     FIELD(SR(3, 4, 4, 0, 1), "ELR_EL2", elr_el[2]),
     SPREG(SR(3, 4, 4, 1, 0), "SP_EL1", 1),
@@ -414,6 +460,10 @@ static const A64SysReg a64_sysregs[] = {
     AT(SR(1, 4, 7, 8, 1), "AT S1E2W"),
     AT(SR(1, 6, 7, 8, 0), "AT S1E3R"),
     AT(SR(1, 6, 7, 8, 1), "AT S1E3W"),
+    AT_S12(SR(1, 4, 7, 8, 4), "AT S12E1R"),
+    AT_S12(SR(1, 4, 7, 8, 5), "AT S12E1W"),
+    AT_S12(SR(1, 4, 7, 8, 6), "AT S12E0R"),
+    AT_S12(SR(1, 4, 7, 8, 7), "AT S12E0W"),
 };
 
 /* ------------------------------------------------------------------ */

@@ -213,6 +213,23 @@ static void fdt_add_cpus(FdtBuilder *b, const MachineState *ms)
     }
 }
 
+/* Both flash banks in one node, as QEMU describes them. */
+static void fdt_add_flash(FdtBuilder *b)
+{
+    int node = fb_dev_node(b, "flash", VIRT_FLASH_BASE);
+    uint64_t bank1 = VIRT_FLASH_BASE + VIRT_FLASH_SIZE;
+    uint32_t reg[8] = {
+        VIRT_FLASH_BASE >> 32, (uint32_t)VIRT_FLASH_BASE,
+        VIRT_FLASH_SIZE >> 32, (uint32_t)VIRT_FLASH_SIZE,
+        bank1 >> 32, (uint32_t)bank1,
+        VIRT_FLASH_SIZE >> 32, (uint32_t)VIRT_FLASH_SIZE,
+    };
+
+    fb_string(b, node, "compatible", "cfi-flash");
+    fb_cells(b, node, "reg", reg, 8);
+    fb_u32(b, node, "bank-width", 4);
+}
+
 static void fdt_add_gic(FdtBuilder *b, const MachineState *ms,
                         const VirtConfig *vc)
 {
@@ -352,6 +369,7 @@ void *virt_make_fdt(const MachineState *ms, const VirtConfig *vc,
     fdt_add_clock(&b);
     fdt_add_timer(&b, ms, vc);
     fdt_add_cpus(&b, ms);
+    fdt_add_flash(&b);
     fdt_add_gic(&b, ms, vc);
     fdt_add_pl011(&b);
     fdt_add_pl031(&b);

@@ -5,7 +5,9 @@
  *
  * Memory map (as QEMU's, so firmware built for it runs unchanged):
  *
- *   0x00000000  64 MiB   flash (ROM): -bios image, or the boot stub
+ *   0x00000000  64 MiB   flash bank 0 (CFI, code): -bios image, the
+ *                        pflash unit 0 drive, or the boot stub
+ *   0x04000000  64 MiB   flash bank 1 (CFI, variables): pflash unit 1
  *   0x08000000           GIC distributor
  *   0x08010000           GICv2 CPU interface  | 0x080a0000 GICv3
  *                                               redistributors
@@ -16,7 +18,8 @@
  *   0x40000000  -m       RAM
  *
  * Properties (-M virt,...): gic-version=2|3|max (default 2),
- * virtualization=on|off (EL2 for the guest; PSCI then goes over SMC).
+ * virtualization=on|off (EL2 for the guest; PSCI then goes over SMC),
+ * secure=off (secure=on, EL3, is refused: not implemented).
  *
  * Each CPU's generic timers drive its PPIs: non-secure physical 30,
  * virtual 27, hypervisor 26, secure physical 29 (INTIDs).
@@ -27,18 +30,23 @@
  * flash, finds the device tree at the start of RAM and -kernel/-initrd/
  * -append through fw_cfg.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <libfdt.h>
 
 #include "hw/arm/boot.h"
 #include "hw/arm/virt.h"
+#include "hw/block/pflash_cfi01.h"
 #include "hw/char/pl011.h"
 #include "hw/intc/arm_gic.h"
 #include "hw/misc/fw_cfg.h"
+#include "hw/misc/smbios.h"
 #include "hw/rtc/pl031.h"
+#include "hw/virtio/virtio-blk.h"
 #include "hw/virtio/virtio-mmio.h"
 #include "frontend/aarch64/cpu.h"
+#include "kestrel/block.h"
 
 #define VIRT_NUM_SPIS 256
 
@@ -48,7 +56,7 @@ typedef struct VirtMachine {
     MemoryRegion *sysmem;
     AddressSpace *as;
     ARMCPU *cpus[MAX_CPUS];
-    MemoryRegion flash;
+    PFlashCFI01 flash[VIRT_FLASH_BANKS];
     MemoryRegion ram;
     ARMGICState *gic;
     PL011State uart;
@@ -100,9 +108,22 @@ static bool parse_one(const char *item, VirtConfig *vc, GError **errp)
     if (!strcmp(key, "virtualization")) {
         return parse_onoff(key, val, &vc->virtualization, errp);
     }
+    if (!strcmp(key, "secure")) {
+        bool on;
+
+        if (!parse_onoff(key, val, &on, errp)) {
+            return false;
+        }
+        if (on) {
+            g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "-M virt: secure=on (EL3) is not supported");
+            return false;
+        }
+        return true;
+    }
     g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
                 "-M virt: unknown property '%s' (known: gic-version, "
-                "virtualization)", key);
+                "virtualization, secure)", key);
     return false;
 }
 
@@ -173,13 +194,10 @@ static bool virt_create_memory(VirtMachine *vm, GError **errp)
                     VIRT_RAM_MAX >> 30);
         return false;
     }
-    if (!memory_region_init_ram(&vm->ram, "virt.ram", ms->ram_size, errp) ||
-        !memory_region_init_rom(&vm->flash, "virt.flash", VIRT_FLASH_SIZE,
-                                errp)) {
+    if (!memory_region_init_ram(&vm->ram, "virt.ram", ms->ram_size, errp)) {
         return false;
     }
     memory_region_add_subregion(vm->sysmem, VIRT_RAM_BASE, &vm->ram, 0);
-    memory_region_add_subregion(vm->sysmem, VIRT_FLASH_BASE, &vm->flash, 0);
     ms->ram = &vm->ram;
     return true;
 }
@@ -248,11 +266,19 @@ static bool virt_create_virtio(VirtMachine *vm, GError **errp)
         int r = virtio_device_create(spec, devs, errp);
 
         if (r == 0) {
+            r = virtio_blk_device_create(spec, devs, errp);
+        }
+        if (r == 0) {
             g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         "-device '%s': no such device on this board "
                         "(-device help lists them)", spec);
         }
         ok = r > 0;
+    }
+    if (ok) {
+        /* -drive if=virtio, and drives without if= (virtio is the
+         * default interface here, as on QEMU's virt). */
+        virtio_blk_create_default_drives(devs, true);
     }
     if (ok && devs->len > VIRT_MMIO_COUNT) {
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -271,8 +297,15 @@ static void virt_create_fw_cfg(VirtMachine *vm)
 {
     MachineState *ms = vm->ms;
     ArmBootInfo *bi = vm->boot;
+    SmbiosInfo smbios = {
+        .manufacturer = "QEMU", .product = "QEMU Virtual Machine",
+        .version = "virt", .nb_cpus = ms->nb_cpus,
+        .ram_base = VIRT_RAM_BASE, .ram_size = ms->ram_size,
+    };
 
     vm->fw_cfg = fw_cfg_new(vm->as);
+    fw_cfg_add_qemu_defaults(vm->fw_cfg);
+    smbios_add_fw_cfg(vm->fw_cfg, &smbios);
     fw_cfg_add_i16(vm->fw_cfg, FW_CFG_NB_CPUS, ms->nb_cpus);
     fw_cfg_add_i16(vm->fw_cfg, FW_CFG_MAX_CPUS, ms->nb_cpus);
     fw_cfg_add_i64(vm->fw_cfg, FW_CFG_RAM_SIZE, ms->ram_size);
@@ -296,19 +329,61 @@ static void virt_create_fw_cfg(VirtMachine *vm)
     system_register_reset(fw_cfg_reset, vm->fw_cfg);
 }
 
+/*
+ * The two CFI flash banks, as QEMU's: two x16 chips side by side on a
+ * 32-bit bus, 256 KiB blocks.  Unit N of -drive if=pflash backs bank N;
+ * without one a bank is RAM only.
+ */
+static bool virt_create_flash(VirtMachine *vm, GError **errp)
+{
+    static const char *const names[VIRT_FLASH_BANKS] = {
+        "virt.flash0", "virt.flash1",
+    };
+
+    for (int i = 0; i < VIRT_FLASH_BANKS; i++) {
+        DriveInfo *d = drive_get_by_type(IF_PFLASH, i);
+        PFlashConfig cfg = {
+            .name = names[i], .size = VIRT_FLASH_SIZE,
+            .sector_len = VIRT_FLASH_SECTOR, .bank_width = 4,
+            .device_width = 2, .id0 = 0x89, .id1 = 0x18,
+        };
+
+        if (!pflash_cfi01_init(&vm->flash[i], &cfg, d ? d->blk : NULL,
+                               errp)) {
+            return false;
+        }
+        if (d) {
+            d->claimed = true;
+        }
+        memory_region_add_subregion(vm->sysmem,
+                                    VIRT_FLASH_BASE + i * VIRT_FLASH_SIZE,
+                                    &vm->flash[i].mem, 0);
+        system_register_reset(pflash_cfi01_reset, &vm->flash[i]);
+    }
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Boot                                                                */
 
+/* -bios goes into flash bank 0, the rest of the bank left zero. */
 static bool virt_load_bios(VirtMachine *vm, GError **errp)
 {
     uint8_t *data;
     size_t size;
 
+    if (vm->flash[0].blk) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "-bios '%s': flash unit 0 already has a -drive "
+                    "if=pflash image (give one or the other)",
+                    vm->ms->bios);
+        return false;
+    }
     if (!arm_boot_read_file("bios", vm->ms->bios, VIRT_FLASH_SIZE, &data,
                             &size, errp)) {
         return false;
     }
-    memcpy(vm->flash.host, data, size);
+    memcpy(vm->flash[0].storage, data, size);
     g_free(data);
     vm->boot->firmware = true;
     return true;
@@ -355,6 +430,8 @@ static bool virt_setup_boot(VirtMachine *vm, GError **errp)
     ArmBootInfo *bi;
 
     bi = vm->boot = arm_boot_new(vm->as, VIRT_RAM_BASE, ms->ram_size);
+    /* A flash image in unit 0 is firmware, as -bios is. */
+    bi->firmware = vm->flash[0].blk != NULL;
     if ((ms->bios && !virt_load_bios(vm, errp)) ||
         (ms->kernel && !arm_boot_load_kernel(bi, ms->kernel, errp)) ||
         (ms->initrd && !arm_boot_load_initrd(bi, ms->initrd, errp))) {
@@ -369,9 +446,58 @@ static bool virt_setup_boot(VirtMachine *vm, GError **errp)
         return false;
     }
     if (bi->kernel && !bi->firmware) {
-        arm_boot_make_stub(bi, vm->flash.host);
+        arm_boot_make_stub(bi, vm->flash[0].storage);
     }
     system_register_reset(arm_boot_reset, bi);
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Drives                                                              */
+
+/* Open every -drive (devices claim them later); closed at exit. */
+static bool virt_open_drives(MachineState *ms, GError **errp)
+{
+    static bool close_at_exit;
+
+    for (unsigned i = 0; ms->drives && i < ms->drives->len; i++) {
+        if (!close_at_exit) {
+            atexit(drive_close_all);    /* drains and flushes */
+            close_at_exit = true;
+        }
+        if (!drive_add(g_ptr_array_index(ms->drives, i), ms->snapshot,
+                       errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void virt_orphan_drive(DriveInfo *d, void *opaque)
+{
+    static const char *const names[] = {
+        [IF_NONE] = "none", [IF_VIRTIO] = "virtio", [IF_PFLASH] = "pflash",
+    };
+    GError **errp = opaque;
+
+    if (d->type > IF_NONE && !*errp) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "-drive id=%s: machine type does not support "
+                    "if=%s,bus=0,unit=%d", d->id, names[d->type],
+                    d->index);
+    }
+}
+
+/* A drive no device took is an error (if=none ones wait for -device). */
+static bool virt_check_drives(GError **errp)
+{
+    GError *err = NULL;
+
+    drive_foreach(virt_orphan_drive, &err);
+    if (err) {
+        g_propagate_error(errp, err);
+        return false;
+    }
     return true;
 }
 
@@ -386,6 +512,7 @@ static bool virt_init(MachineState *ms, GError **errp)
     vm->sysmem = get_system_memory();
     vm->as = address_space_memory();
     if (!virt_parse_opts(ms->machine_opts, &vm->cfg, errp) ||
+        !virt_open_drives(ms, errp) ||
         !virt_create_memory(vm, errp) ||
         !virt_create_cpus(vm, errp) ||
         !virt_create_gic(vm, errp)) {
@@ -395,7 +522,8 @@ static bool virt_init(MachineState *ms, GError **errp)
         aarch64_cpu_reset(vm->cpus[i]);
     }
     virt_create_uart_rtc(vm);
-    if (!virt_create_virtio(vm, errp) || !virt_setup_boot(vm, errp)) {
+    if (!virt_create_virtio(vm, errp) || !virt_create_flash(vm, errp) ||
+        !virt_check_drives(errp) || !virt_setup_boot(vm, errp)) {
         return false;
     }
     virt_create_fw_cfg(vm);

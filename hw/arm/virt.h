@@ -10,7 +10,9 @@
 
 /* Memory map (QEMU hw/arm/virt.c base_memmap). */
 #define VIRT_FLASH_BASE 0x00000000ull
-#define VIRT_FLASH_SIZE 0x04000000ull
+#define VIRT_FLASH_SIZE 0x04000000ull   /* per bank */
+#define VIRT_FLASH_BANKS 2
+#define VIRT_FLASH_SECTOR (256u << 10)
 #define VIRT_GIC_DIST 0x08000000ull
 #define VIRT_GIC_CPU 0x08010000ull
 #define VIRT_GIC_REDIST 0x080a0000ull

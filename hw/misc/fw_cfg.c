@@ -15,7 +15,7 @@
  *  + no IRQ; DMA through the address space given at creation
  *  + items: the signature "QEMU", the ID (traditional + DMA), the file
  *    directory, and whatever the board adds (kernel, initrd, cmdline,
- *    CPU count, files)
+ *    CPU count, files, fw_cfg_add_qemu_defaults)
  *
  * Not emulated: DMA writes into items (no item is writable: the write
  * bit reports an error), the x86 I/O port interface.
@@ -288,6 +288,21 @@ void fw_cfg_reset(void *opaque)
 
     fw_cfg_select(s, FW_CFG_SIGNATURE);
     s->dma_addr = 0;
+}
+
+/*
+ * Without -uuid, -boot menu=on, -boot reboot-timeout= or bootindex=,
+ * QEMU's items read as below.
+ */
+void fw_cfg_add_qemu_defaults(FWCfgState *s)
+{
+    static const uint8_t uuid[16];
+    uint32_t no_reboot = GUINT32_TO_LE(UINT32_MAX);
+
+    fw_cfg_add_bytes(s, FW_CFG_UUID, uuid, sizeof(uuid));
+    fw_cfg_add_i16(s, FW_CFG_BOOT_MENU, 0);
+    fw_cfg_add_file(s, "etc/boot-fail-wait", &no_reboot, 4);
+    fw_cfg_add_file(s, "bootorder", "", 0);
 }
 
 FWCfgState *fw_cfg_new(AddressSpace *dma_as)

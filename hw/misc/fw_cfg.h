@@ -84,6 +84,13 @@ void fw_cfg_add_string(FWCfgState *s, uint16_t key, const char *str);
 /* A named file ("etc/..."); false if the directory is full. */
 bool fw_cfg_add_file(FWCfgState *s, const char *name, const void *data,
                      size_t len);
+/*
+ * What QEMU's fw_cfg holds on every machine and firmware (EDK2's
+ * QemuBootOrderLib, SeaBIOS) looks for: a zero UUID, boot menu off,
+ * "etc/boot-fail-wait" = -1 (no reboot on boot failure), an empty
+ * "bootorder".
+ */
+void fw_cfg_add_qemu_defaults(FWCfgState *s);
 /* Select no item (system reset). */
 void fw_cfg_reset(void *opaque);
 

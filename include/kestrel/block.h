@@ -269,9 +269,18 @@ typedef enum BlockCacheMode {
     BLOCK_CACHE_UNSAFE,         /* flushes ignored */
 } BlockCacheMode;
 
+/* The BDRV_O_* flags (besides RDWR) bdrv_open takes for a cache mode. */
+int blk_cache_mode_flags(BlockCacheMode mode);
+
 /* Wrap an open node (takes ownership; blk_unref closes it). */
 BlockBackend *blk_new(BlockDriverState *bs, bool read_only);
 void blk_unref(BlockBackend *blk);
+/*
+ * discard=unmap (true): discards and BDRV_REQ_MAY_UNMAP reach the
+ * driver.  discard=ignore (false, the default as in QEMU): discards
+ * succeed doing nothing and write-zeroes never deallocates.
+ */
+void blk_set_discard(BlockBackend *blk, bool unmap);
 BlockDriverState *blk_bs(BlockBackend *blk);
 bool blk_is_read_only(const BlockBackend *blk);
 int64_t blk_getlength(BlockBackend *blk);

@@ -188,10 +188,18 @@ enum {
 /* The generic vCPU                                                    */
 
 
+/*
+ * One jump-cache entry: everything helper_lookup_tb_ptr compares and
+ * returns sits in one 32-byte, 32-aligned entry, so an indirect branch
+ * touches one cache line (not the entry and then the TB).  tc_ptr NULL
+ * marks an empty or invalidated entry.
+ */
 typedef struct TBJmpCacheEntry {
     uint64_t pc;
+    uint64_t key;                   /* flags | (uint64_t)cflags << 32 */
+    const void *tc_ptr;             /* tb->tc_ptr, or NULL */
     struct TranslationBlock *tb;
-} TBJmpCacheEntry;
+} __attribute__((aligned(32))) TBJmpCacheEntry;
 
 typedef struct CPUState {
     const CPUArchOps *ops;

@@ -48,7 +48,8 @@ typedef enum MemoryRegionKind {
     MR_CONTAINER,
     MR_RAM,
     MR_ROM,                 /* RAM the guest cannot write (writes ignored,
-                               logged under -d guest_errors) */
+                               logged under -d guest_errors; a ROM device,
+                               with ops, gets them in ops->write) */
     MR_IO,
     MR_ALIAS,               /* a window onto another region */
 } MemoryRegionKind;
@@ -59,8 +60,9 @@ struct MemoryRegion {
     MemoryRegionKind kind;
     uint64_t size;
     uint8_t *host;          /* RAM/ROM: the backing memory */
-    const MemoryRegionOps *ops; /* IO */
+    const MemoryRegionOps *ops; /* IO, and ROM devices */
     void *opaque;           /* IO: passed to ops */
+    bool rom_device;        /* ROMD when kind is MR_ROM, IO when MR_IO */
     MemoryRegion *alias;    /* ALIAS: target region ... */
     uint64_t alias_offset;  /* ... and the offset in it */
 
@@ -92,6 +94,21 @@ bool memory_region_init_rom(MemoryRegion *mr, const char *name,
                             uint64_t size, GError **errp);
 void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
                            const MemoryRegionOps *ops, void *opaque);
+/*
+ * A ROM device (flash): contents in host memory that the guest reads and
+ * executes at RAM speed while the region is in ROMD mode (the default),
+ * its writes going to ops->write; out of ROMD mode it is an IO region,
+ * reads going to ops->read too.  The device owns mr->host.
+ */
+bool memory_region_init_rom_device(MemoryRegion *mr, const char *name,
+                                   uint64_t size, const MemoryRegionOps *ops,
+                                   void *opaque, GError **errp);
+/* Enter (true) or leave ROMD mode; flushes every TLB when it changes. */
+void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd);
+/* A ROM device changed len bytes at offset of mr->host: drop the
+ * translated code made from them. */
+void memory_region_rom_device_written(MemoryRegion *mr, uint64_t offset,
+                                      uint64_t len);
 void memory_region_init_container(MemoryRegion *mr, const char *name,
                                   uint64_t size);
 void memory_region_init_alias(MemoryRegion *mr, const char *name,

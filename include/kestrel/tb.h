@@ -79,6 +79,9 @@ typedef struct TBCacheStats {
     uint64_t evictions;     /* regions reclaimed */
     uint64_t invalidations; /* TBs invalidated by writes */
     uint64_t retranslations_smaller; /* TB too big, retried smaller */
+    uint64_t lookup_misses; /* indirect-branch lookups that missed the
+                               jump cache (back to the exec loop) */
+    uint64_t hash_lookups;  /* exec-loop lookups past the jump cache */
 } TBCacheStats;
 
 /* How vCPUs map to host threads (-accel tcg,thread=...; system mode). */

@@ -44,9 +44,24 @@ expect_ok() {
 }
 
 expect "unknown option" "$P: unknown option '-bogus' (try -help)" -bogus
-expect "stray argument" \
-    "$P: unexpected argument 'disk.img' (disk images are not supported yet; try -help)" \
-    -M virt disk.img
+expect "stray argument (-hda)" \
+    "$P: -drive file=$tmp/disk.img,index=0,media=disk: $tmp/disk.img: could not open: No such file or directory" \
+    -M virt "$tmp/disk.img"
+expect "-cdrom" \
+    "$P: -cdrom: CD-ROM drives are not supported (the virt board has no CD-ROM interface)" \
+    -M virt -cdrom "$tmp/cd.iso"
+expect "-drive if=ide" \
+    "$P: -drive file=$tmp/d.img,if=ide: if=ide is not supported (use virtio, pflash or none)" \
+    -M virt -drive "file=$tmp/d.img,if=ide"
+expect "-drive unknown key" \
+    "$P: -drive file=$tmp/d.img,speed=9: invalid parameter 'speed'" \
+    -M virt -drive "file=$tmp/d.img,speed=9"
+expect "-drive media=cdrom" \
+    "$P: -drive file=$tmp/d.img,media=cdrom: media=cdrom is not supported (no CD-ROM drive on this machine)" \
+    -M virt -drive "file=$tmp/d.img,media=cdrom"
+expect "-device virtio-blk-device without a drive" \
+    "$P: -device virtio-blk-device: drive 'nope' not found" \
+    -M virt -device virtio-blk-device,drive=nope
 expect "missing argument" "$P: option '-kernel' needs an argument" \
     -M virt -kernel
 expect "bad -m" "$P: -m: invalid size 'lots'" -M virt -m lots

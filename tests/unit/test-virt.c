@@ -41,7 +41,12 @@ static void test_opts(void **state)
     g_clear_error(&err);
     assert_false(virt_parse_opts("gic-version=2,highmem=off", &vc, &err));
     assert_string_equal(err->message, "-M virt: unknown property 'highmem' "
-                        "(known: gic-version, virtualization)");
+                        "(known: gic-version, virtualization, secure)");
+    g_clear_error(&err);
+    assert_true(virt_parse_opts("secure=off", &vc, NULL));
+    assert_false(virt_parse_opts("secure=on", &vc, &err));
+    assert_string_equal(err->message,
+                        "-M virt: secure=on (EL3) is not supported");
 }
 
 /* ------------------------------------------------------------------ */

@@ -6,7 +6,10 @@
  * The header (Documentation/arm64/booting.rst layout) asks for a
  * text_offset of 0x80000, so a loader puts us at RAM + 0x80000 =
  * 0x40080000 on `virt`, where the program is linked.  Entry: EL1, MMU
- * off, x0 = device tree address (unused).
+ * off, x0 = device tree address (unused).  A program that wants EL2
+ * (run with -M virt,virtualization=on) defines el2_entry: entered at
+ * EL2, we jump there instead (nothing set up); PSCI then goes over SMC
+ * once it sets psci_use_smc.
  */
 #define FRAME_SIZE 288
 
@@ -30,6 +33,8 @@ _start:
     cmp     x1, x2
     b.ne    bad_load
     mrs     x1, CurrentEL
+    cmp     x1, #8                  /* EL2: the program's el2_entry */
+    b.eq    at_el2
     cmp     x1, #4                  /* EL1 */
     b.ne    bad_el
     ldr     x1, =__stack_top
@@ -53,6 +58,12 @@ _start:
     bl      main
     bl      power_off
 
+    .weak   el2_entry
+at_el2:
+    ldr     x1, =el2_entry
+    cbz     x1, bad_el
+    br      x1
+
 /* Wrong load address or EL: say so on the UART without any stack. */
 bad_load:
     adr     x1, msg_load
@@ -72,7 +83,7 @@ early_fail:
 msg_load:
     .asciz  "FAIL 1 - not loaded at 0x40080000 (text_offset ignored?)\n"
 msg_el:
-    .asciz  "FAIL 1 - not entered at EL1\n"
+    .asciz  "FAIL 1 - not entered at EL1 (or EL2 with el2_entry)\n"
     .ltorg
 
 /* ---- exception vectors ------------------------------------------------ */
@@ -188,11 +199,19 @@ el0_return:                         /* x0 = value for run_el0's caller */
 
     .globl psci_call
 psci_call:
+    ldr     x9, =psci_use_smc
+    ldrb    w9, [x9]
+    cbnz    w9, 1f
     hvc     #0
+    ret
+1:  smc     #0
     ret
     .ltorg
 
     .bss
+    .globl psci_use_smc
+psci_use_smc:
+    .skip   1
     .balign 16
 el1_ctx:
     .skip   112

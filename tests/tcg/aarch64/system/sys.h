@@ -112,6 +112,8 @@ extern int test_failures;
  * handling in exc_dispatch).
  */
 uint64_t run_el0(void *fn, uint64_t arg, void *sp);
+/* Nonzero: psci_call uses SMC (EL2 programs under virtualization=on). */
+extern uint8_t psci_use_smc;
 void el0_return(uint64_t val) __attribute__((noreturn));
 extern char __image_start[], __text_end[], __el0_text_start[];
 extern char __el0_text_end[], __el0_data_start[], __el0_data_end[];
