@@ -214,7 +214,16 @@ const void *helper_lookup_tb_ptr(void *env)
     uint32_t flags;
     const TBJmpCacheEntry *e;
 
-    cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    const CPUArchOps *ops = cpu->ops;
+
+    if (G_LIKELY(ops->tb_flags_offset)) {
+        pc = *(const uint64_t *)((const char *)env + ops->tb_pc_offset);
+        flags = *(const uint32_t *)((const char *)env +
+                                    ops->tb_flags_offset);
+        cs_base = 0;
+    } else {
+        ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    }
     e = jmp_cache_get(cpu, pc, cs_base, flags, tb_cpu_cflags());
     if (G_UNLIKELY(!e)) {
         tb_ctx.stats.lookup_misses++;

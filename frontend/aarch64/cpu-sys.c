@@ -59,6 +59,7 @@ void a64_pstate_write(CPUARMState *env, uint32_t pstate)
         env->xregs[31] = env->sp_el[new];
     }
     env->pstate = pstate;
+    a64_rebuild_tb_flags(env);
 }
 
 uint64_t a64_sp_read(CPUARMState *env, unsigned el)
@@ -428,10 +429,9 @@ static bool a64_fp_traps(CPUARMState *env)
     return fpen == 0 || fpen == 2 || (fpen == 1 && el == 0);
 }
 
-static void a64_sys_get_tb_cpu_state(CPUState *cs, uint64_t *pc,
-                                     uint64_t *cs_base, uint32_t *flags)
+/* The TB mode flags the current state asks for (see tb_flags). */
+static uint32_t a64_compute_tb_flags(CPUARMState *env)
 {
-    CPUARMState *env = &a64_cpu(cs)->env;
     uint32_t f = A64_TBF_SYS | a64_current_el(env);
 
     if (a64_fp_traps(env)) {
@@ -441,9 +441,26 @@ static void a64_sys_get_tb_cpu_state(CPUState *cs, uint64_t *pc,
     if (env->sctlr_el[MAX(a64_current_el(env), 1u)] & SCTLR_A) {
         f |= A64_TBF_ALIGN;
     }
+    return f;
+}
+
+void a64_rebuild_tb_flags(CPUARMState *env)
+{
+    env->tb_flags = a64_compute_tb_flags(env);
+}
+
+static void a64_sys_get_tb_cpu_state(CPUState *cs, uint64_t *pc,
+                                     uint64_t *cs_base, uint32_t *flags)
+{
+    CPUARMState *env = &a64_cpu(cs)->env;
+
+#ifdef KESTREL_IR_VERIFY
+    /* A missed a64_rebuild_tb_flags would run code of the wrong mode. */
+    g_assert(env->tb_flags == a64_compute_tb_flags(env));
+#endif
     *pc = env->pc;
     *cs_base = 0;
-    *flags = f;
+    *flags = env->tb_flags;
 }
 
 static uint64_t a64_sys_get_code_phys(CPUState *cs, uint64_t pc)
@@ -522,6 +539,8 @@ static const CPUArchOps a64_sys_cpu_ops = {
     .name = "aarch64",
     .insn_start_words = 1,
     .get_tb_cpu_state = a64_sys_get_tb_cpu_state,
+    .tb_pc_offset = offsetof(CPUARMState, pc),
+    .tb_flags_offset = offsetof(CPUARMState, tb_flags),
     .get_code_phys = a64_sys_get_code_phys,
     .translate = a64_translate,
     .restore_state = a64_sys_restore_state,
@@ -578,6 +597,7 @@ void aarch64_cpu_reset(ARMCPU *cpu)
         env->hcr_el2 = HCR_RW;
     }
     env->pc = cpu->reset_pc;
+    a64_rebuild_tb_flags(env);
     a64_gt_reset(cpu);
     cpu->powered_off = cpu->start_powered_off;
     cs->halted = cpu->powered_off;

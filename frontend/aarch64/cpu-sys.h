@@ -57,6 +57,8 @@ static inline ARMCPU *a64_env_cpu(CPUARMState *env)
 /* cpu-sys.c */
 /* Replace PSTATE (not NZCV), switching the banked SP accordingly. */
 void a64_pstate_write(CPUARMState *env, uint32_t pstate);
+/* Recompute env->tb_flags after PSTATE.EL, CPACR_EL1 or SCTLR_ELx change. */
+void a64_rebuild_tb_flags(CPUARMState *env);
 /* Current SP value of a level (xregs[31] when it is the one in use). */
 uint64_t a64_sp_read(CPUARMState *env, unsigned el);
 void a64_sp_write(CPUARMState *env, unsigned el, uint64_t val);

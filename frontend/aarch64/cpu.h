@@ -62,6 +62,14 @@ typedef struct CPUARMState {
     uint64_t xregs[32];     /* X0..X30; xregs[31] is SP (EL0 in user mode) */
     uint64_t pc;            /* of the current instruction when not in a TB */
     /*
+     * The A64_TBF_* mode flags of the current state, the key TBs are
+     * looked up by (read straight from here by the indirect-branch
+     * lookup).  System mode keeps it current with a64_rebuild_tb_flags()
+     * wherever what it depends on changes (PSTATE.EL, CPACR_EL1,
+     * SCTLR_ELx); user mode leaves it 0.
+     */
+    uint32_t tb_flags;
+    /*
      * NZCV split for cheap computation (the QEMU representation):
      * N = NF bit 31, Z = (ZF == 0), C = CF (0 or 1), V = VF bit 31.
      */

@@ -685,4 +685,6 @@ void a64_sysreg_write(CPUARMState *env, uint32_t key, uint64_t val,
     default:
         break;
     }
+    /* CPACR_EL1 and SCTLR_ELx feed the TB flags: cheap to redo always. */
+    a64_rebuild_tb_flags(env);
 }

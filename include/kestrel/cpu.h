@@ -125,6 +125,14 @@ typedef struct CPUArchOps {
     void (*get_tb_cpu_state)(struct CPUState *cpu, uint64_t *pc,
                              uint64_t *cs_base, uint32_t *flags);
     /*
+     * Optional shortcut for the indirect-branch lookup: when
+     * tb_flags_offset is non-zero, pc (uint64_t) and flags (uint32_t)
+     * sit at these byte offsets in env, always current, and cs_base is
+     * 0, so the lookup reads them instead of calling get_tb_cpu_state.
+     */
+    unsigned tb_pc_offset;
+    unsigned tb_flags_offset;
+    /*
      * Guest physical address of the code at virtual pc, for TB lookup and
      * invalidation; may raise a fetch fault (cpu_loop_exit).  User mode
      * returns pc itself.
@@ -173,6 +181,10 @@ typedef struct CPUArchOps {
     int (*mmu_index)(struct CPUState *cpu, bool ifetch);
     /* Print the registers (-d cpu, `info registers`). */
     void (*dump_state)(struct CPUState *cpu, FILE *f);
+    /* Print the current translation regime's mappings (`info tlb`). */
+    void (*dump_mmu)(struct CPUState *cpu, FILE *f);
+    /* The debugger's view: registers, target description (gdbstub.h). */
+    const struct CPUGdbOps *gdb;
 } CPUArchOps;
 
 /* interrupt_request bits (system mode). */
@@ -217,6 +229,19 @@ typedef struct CPUState {
     TBJmpCacheEntry *tb_jmp_cache;/* tb_jmp_cache_new(): 2^bits entries,
                                      bits from TCGOptions.jmp_cache_bits */
     void *opaque;                 /* owner (board, user-mode thread) */
+
+    /*
+     * Debugger state (include/kestrel/debug.h), all zero while no
+     * debugger is attached.  Changed only while the vCPU is outside
+     * cpu_exec.
+     */
+    uint32_t tcg_cflags;          /* CF_* added to each TB (single step) */
+    int nb_breakpoints;           /* > 0: the translator checks the list */
+    uint64_t *breakpoints;        /* pcs that raise EXCP_DEBUG */
+    int nb_watchpoints;           /* > 0: the TLB marks watched pages */
+    struct CPUWatchpoint *watchpoints;
+    uint64_t watchpoint_hit_addr; /* start of the watchpoint that fired */
+    int watchpoint_hit_flags;     /* its BP_MEM_*; 0: none fired */
 } CPUState;
 
 /* tcg/cpu-exec.c */
