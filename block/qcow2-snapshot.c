@@ -516,7 +516,7 @@ int qcow2_snapshot_create(BlockDriverState *bs, const char *name,
     sn.disk_size = s->size;
     sn.date_sec = now / G_USEC_PER_SEC;
     sn.date_nsec = (now % G_USEC_PER_SEC) * 1000;
-    sn.icount = UINT64_MAX;
+    sn.icount = 0;              /* what qemu-img records for disk-only */
     sn.extra_data_size = SN_EXTRA_KNOWN;
     s->snapshots = g_renew(Qcow2Snapshot, s->snapshots, s->nb_snapshots + 1);
     s->snapshots[s->nb_snapshots++] = sn;

@@ -53,9 +53,18 @@ static int raw_create(const char *filename, const BlockCreateOptions *opts,
     return ret;
 }
 
+/*
+ * Whole sectors, as QEMU reports a raw image: the tail of a file whose
+ * length is not a multiple of 512 reads as zeroes.
+ */
 static int64_t raw_getlength(BlockDriverState *bs)
 {
-    return bdrv_getlength(bs->file);
+    int64_t len = bdrv_getlength(bs->file);
+
+    if (len < 0) {
+        return len;
+    }
+    return (len + BDRV_SECTOR_SIZE - 1) & ~(int64_t)(BDRV_SECTOR_SIZE - 1);
 }
 
 static int raw_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,

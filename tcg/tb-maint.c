@@ -752,7 +752,15 @@ TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
 static TranslationBlock *region_tb_slot(CodeRegion *r, unsigned i)
 {
     while (i / TB_CHUNK >= r->tb_chunks->len) {
-        g_ptr_array_add(r->tb_chunks, g_new(TranslationBlock, TB_CHUNK));
+        void *chunk;
+
+        /* Cache-line aligned, as the struct's first line is its hot one
+         * (free()-able, so the array's g_free releases it). */
+        if (posix_memalign(&chunk, _Alignof(TranslationBlock),
+                           TB_CHUNK * sizeof(TranslationBlock))) {
+            g_error("TB structs: out of memory");
+        }
+        g_ptr_array_add(r->tb_chunks, chunk);
     }
     return (TranslationBlock *)g_ptr_array_index(r->tb_chunks,
                                                  i / TB_CHUNK) + i % TB_CHUNK;

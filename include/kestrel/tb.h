@@ -32,20 +32,32 @@ enum {
     CF_NO_CHAIN = 1 << 10,  /* never chain from this TB (-d nochain) */
     CF_INVALID = 1 << 11,   /* invalidated: never looked up again */
     CF_USE_ICOUNT = 1 << 12,/* count insns in neg->icount_decr */
+    /*
+     * Debugger single step: one insn, never chained; the exec loop
+     * returns EXCP_DEBUG once it ran (CPUState.tcg_cflags).
+     */
+    CF_SINGLE_STEP = 1 << 13,
 };
 
 typedef struct TranslationBlock {
+    /*
+     * First cache line: everything a hash-table or jump-cache lookup
+     * reads (the key, the chain link, the code pointer).
+     */
     uint64_t pc;            /* guest virtual pc of the first insn */
     uint64_t cs_base;       /* extra key (x86 CS base), else 0 */
     uint32_t flags;         /* CPU mode flags the code depends on */
     uint32_t cflags;        /* CF_* */
+    uint64_t phys_pc;       /* guest physical address of pc */
+    uint32_t hash;          /* of the lookup key (tcg/tb-maint.c) */
+    uint32_t tc_size;       /* bytes of host code */
+    struct TranslationBlock *hash_next; /* same hash bucket */
+    const void *tc_ptr;     /* host code, executable view */
+
     uint64_t page_addr[2];  /* guest physical pages spanned; [1] = -1 */
     uint32_t size;          /* guest bytes covered */
     uint16_t icount;        /* guest insns */
     uint16_t region;        /* code buffer region holding tc_ptr */
-
-    const void *tc_ptr;     /* host code, executable view */
-    uint32_t tc_size;       /* bytes of host code */
     uint32_t insn_data_off; /* restore data, offset from tc_ptr */
 
     /* Chaining.  Outgoing: slot n jumps at tc_ptr + jmp_insn_offset[n]. */
@@ -63,12 +75,7 @@ typedef struct TranslationBlock {
     struct TranslationBlock *page_next[2];
     struct TranslationBlock **page_pprev[2];
     uint64_t exec_count;    /* only kept when tb_stats is on */
-
-    /* TB cache internals (tcg/tb-maint.c). */
-    uint64_t phys_pc;       /* guest physical address of pc */
-    uint32_t hash;          /* of the lookup key */
-    struct TranslationBlock *hash_next; /* same hash bucket */
-} TranslationBlock;
+} __attribute__((aligned(64))) TranslationBlock;
 
 /* The current backend and statistics. */
 typedef struct TBCacheStats {
