@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kestrel/tb.h"
+#include "a64-gdb.h"
 #include "cpu-internal.h"
 #include "translate.h"
 
@@ -263,10 +264,14 @@ static const CPUArchOps a64_cpu_ops = {
     .name = "aarch64",
     .insn_start_words = 1,
     .get_tb_cpu_state = a64_get_tb_cpu_state,
+    /* env->tb_flags stays 0 in user mode: the lookup reads it directly. */
+    .tb_pc_offset = offsetof(CPUARMState, pc),
+    .tb_flags_offset = offsetof(CPUARMState, tb_flags),
     .get_code_phys = a64_get_code_phys,
     .translate = a64_translate,
     .restore_state = a64_restore_state,
     .synchronize_from_tb = a64_synchronize_from_tb,
+    .gdb = &a64_gdb_user_ops,
 };
 
 /* ------------------------------------------------------------------ */
