@@ -13,8 +13,9 @@
  *
  * Spec syntax as QEMU's: key=value items separated by commas, ",," for
  * a comma inside a value (file names).  Keys: file, format, if, id,
- * index, media, readonly, cache, snapshot, discard, aio (accepted, the
- * backend always uses its worker thread).
+ * index (or unit: each interface here has one unit per bus, so the two
+ * number the same thing), media, readonly, cache, snapshot, discard,
+ * aio (accepted, the backend always uses its worker thread).
  *
  * Snapshots (-snapshot or snapshot=on): the image is opened read-only
  * as the backing file of a new qcow2 overlay in $TMPDIR; the overlay is
@@ -152,7 +153,8 @@ static bool parse_cache(DriveOpts *o, const char *val, GError **errp)
                        "writethrough, none, directsync or unsafe)", val);
 }
 
-static bool parse_index(DriveOpts *o, const char *val, GError **errp)
+static bool parse_index(DriveOpts *o, const char *key, const char *val,
+                        GError **errp)
 {
     char *end;
     long v;
@@ -160,7 +162,7 @@ static bool parse_index(DriveOpts *o, const char *val, GError **errp)
     errno = 0;
     v = strtol(val, &end, 10);
     if (errno || end == val || *end || v < 0 || v > INT_MAX / 2) {
-        return drive_error(errp, o, "invalid index='%s'", val);
+        return drive_error(errp, o, "invalid %s='%s'", key, val);
     }
     o->index = (int)v;
     return true;
@@ -225,8 +227,8 @@ static bool parse_item(DriveOpts *o, const char *key, const char *val,
         return parse_string(o, key, &o->id, val, errp);
     } else if (!strcmp(key, "if")) {
         return parse_if(o, val, errp);
-    } else if (!strcmp(key, "index")) {
-        return parse_index(o, val, errp);
+    } else if (!strcmp(key, "index") || !strcmp(key, "unit")) {
+        return parse_index(o, key, val, errp);
     } else if (!strcmp(key, "media")) {
         return parse_media(o, val, errp);
     } else if (!strcmp(key, "readonly") || !strcmp(key, "read-only")) {

@@ -230,8 +230,17 @@ static void compare(BlockDriverState *bs, CheckState *st, CompareMode m,
     BDRVQcow2State *s = bs->opaque;
     BlockCheckResult *res = st->res;
 
-    for (int64_t i = 0; i < st->nb; i++) {
-        uint64_t r1, r2 = st->refs[i];
+    int64_t end = st->nb;
+
+    /* Refcounts past the end of the file are leaks too. */
+    for (int64_t rt = s->refcount_table_size - 1; rt >= 0; rt--) {
+        if (s->refcount_table[rt]) {
+            end = MAX(end, MIN(st->limit, (rt + 1) << s->refcount_block_bits));
+            break;
+        }
+    }
+    for (int64_t i = 0; i < end; i++) {
+        uint64_t r1, r2 = i < st->nb ? st->refs[i] : 0;
         int ret = qcow2_get_refcount(bs, i, &r1);
         bool fixed;
 
@@ -379,6 +388,7 @@ static void recount(BlockDriverState *bs, BlockCheckResult *res)
     state_init(bs, &st, &again, true);
     count_all(bs, &st, true);
     compare(bs, &st, CMP_COUNT, &highest);
+    check_oflag_copied(bs, &st, false);
     res->corruptions = again.corruptions;
     res->leaks = again.leaks;
     res->image_end_offset = (highest + 1) * (int64_t)

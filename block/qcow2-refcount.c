@@ -29,6 +29,7 @@
  * retried, because a new block may have landed inside the run.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "qcow2.h"
@@ -544,47 +545,6 @@ static int grow_reftable(BlockDriverState *bs, uint64_t min_entries)
     return switch_reftable(bs, table, (a + nb) << s->cluster_bits, tc, true);
 }
 
-/* Create the refcount block for reftable index i, self-describing. */
-static int alloc_refblock(BlockDriverState *bs, uint64_t i)
-{
-    BDRVQcow2State *s = bs->opaque;
-    int64_t block;
-    void *t;
-    int ret;
-
-    if (i >= s->refcount_table_size) {
-        ret = grow_reftable(bs, i + 1);
-        if (ret < 0 || s->refcount_table[i]) {
-            return ret;
-        }
-    }
-    block = (int64_t)i << (s->refcount_block_bits + s->cluster_bits);
-    if (block + s->cluster_size > (int64_t)QCOW2_MAX_HOST_OFFSET) {
-        return -EFBIG;
-    }
-    ret = qcow2_check_overlap(bs, block, s->cluster_size);
-    if (ret < 0) {
-        return ret;
-    }
-    ret = qcow2_cache_get_empty(bs, s->rc_cache, block, &t);
-    if (ret < 0) {
-        return ret;
-    }
-    memset(t, 0, s->cluster_size);
-    qcow2_rc_set(s, t, 0, 1);
-    qcow2_cache_mark_dirty(s->rc_cache, t);
-    qcow2_cache_put(s->rc_cache, &t);
-    ret = qcow2_cache_flush(bs, s->rc_cache);
-    if (ret >= 0) {
-        ret = bdrv_flush(bs->file);
-    }
-    if (ret < 0) {
-        return ret;
-    }
-    s->refcount_table[i] = block;
-    return write_reftable_entry(bs, i);
-}
-
 /* ------------------------------------------------------------------ */
 /* Updating refcounts                                                  */
 
@@ -616,16 +576,10 @@ static int update_block(BlockDriverState *bs, int64_t c, int64_t last,
     void *t;
     int ret;
 
-    if (block == 0 && addend > 0) {
-        ret = alloc_refblock(bs, rt);
-        if (ret < 0) {
-            return ret;
-        }
-        block = rc_block_offset(bs, rt);
-    }
     if (block <= 0) {
+        /* Allocation creates blocks first; a cluster in use has one. */
         return block < 0 ? block : qcow2_signal_corruption(bs,
-            "freeing cluster %#" PRIx64 " without a refcount block",
+            "cluster %#" PRIx64 " in use has no refcount block",
             (uint64_t)c << s->cluster_bits);
     }
     ret = qcow2_cache_get(bs, s->rc_cache, block, &t);
@@ -758,45 +712,127 @@ static int64_t alloc_clusters_noref(BlockDriverState *bs, int64_t n)
     return start;
 }
 
+/* How many reftable indices covering clusters [start, end) have no
+ * refcount block; the highest of them in *max_rt. */
+static int64_t count_missing(BlockDriverState *bs, int64_t start,
+                             int64_t end, int64_t *max_rt)
+{
+    BDRVQcow2State *s = bs->opaque;
+    int64_t n = 0;
+
+    for (int64_t rt = start >> s->refcount_block_bits;
+         rt <= (end - 1) >> s->refcount_block_bits; rt++) {
+        int64_t block = rc_block_offset(bs, rt);
+        if (block < 0) {
+            return block;
+        }
+        if (block == 0) {
+            n++;
+            *max_rt = rt;
+        }
+    }
+    return n;
+}
+
+/*
+ * Create the missing refcount blocks for the ranges covering
+ * [start, start + n + m) at clusters start + n ... start + n + m - 1
+ * (free: the caller searched for a run of n + m), each new block
+ * recording the new blocks that fall in its range.  Blocks first, then
+ * the table entries.
+ */
+static int create_refblocks(BlockDriverState *bs, int64_t start, int64_t n,
+                            int64_t m)
+{
+    BDRVQcow2State *s = bs->opaque;
+    int64_t mask = (1LL << s->refcount_block_bits) - 1;
+    int64_t pos = start + n, end = start + n + m;
+    int64_t *rts = g_new(int64_t, m);
+    int64_t nb = 0;
+    int ret = 0;
+
+    for (int64_t rt = start >> s->refcount_block_bits;
+         rt <= (end - 1) >> s->refcount_block_bits && nb < m; rt++) {
+        if (rc_block_offset(bs, rt) == 0) {
+            rts[nb++] = rt;
+        }
+    }
+    for (int64_t j = 0; j < nb && ret >= 0; j++) {
+        int64_t off = (pos + j) << s->cluster_bits;
+        void *t;
+        ret = qcow2_check_overlap(bs, off, s->cluster_size);
+        if (ret >= 0) {
+            ret = qcow2_cache_get_empty(bs, s->rc_cache, off, &t);
+        }
+        if (ret < 0) {
+            break;
+        }
+        memset(t, 0, s->cluster_size);
+        for (int64_t c = pos; c < pos + nb; c++) {
+            if ((c >> s->refcount_block_bits) == rts[j]) {
+                qcow2_rc_set(s, t, c & mask, 1);
+            }
+        }
+        qcow2_cache_mark_dirty(s->rc_cache, t);
+        qcow2_cache_put(s->rc_cache, &t);
+    }
+    if (ret >= 0) {
+        ret = qcow2_cache_flush(bs, s->rc_cache);
+    }
+    if (ret >= 0) {
+        ret = bdrv_flush(bs->file);
+    }
+    for (int64_t j = 0; j < nb && ret >= 0; j++) {
+        s->refcount_table[rts[j]] = (pos + j) << s->cluster_bits;
+        ret = write_reftable_entry(bs, rts[j]);
+    }
+    g_free(rts);
+    return ret;
+}
+
 int64_t qcow2_alloc_clusters(BlockDriverState *bs, int64_t n)
 {
     BDRVQcow2State *s = bs->opaque;
+    int64_t m = 0;
 
-    if (n <= 0 || n > (int64_t)(QCOW2_MAX_HOST_OFFSET >> s->cluster_bits)) {
+    if (n <= 0 ||
+        n > (int64_t)(QCOW2_MAX_HOST_OFFSET >> s->cluster_bits)) {
         return -EFBIG;
     }
     for (;;) {
-        int64_t start = alloc_clusters_noref(bs, n);
-        bool created = false;
+        int64_t start = alloc_clusters_noref(bs, n + m), max_rt = 0;
+        int64_t missing;
         int ret;
 
         if (start < 0) {
             return start;
         }
-        for (int64_t rt = start >> s->refcount_block_bits;
-             rt <= (start + n - 1) >> s->refcount_block_bits; rt++) {
-            int64_t block = rc_block_offset(bs, rt);
-            if (block < 0) {
-                return block;
-            }
-            if (block == 0) {
-                ret = alloc_refblock(bs, rt);
-                if (ret < 0) {
-                    return ret;
-                }
-                created = true;
-            }
+        missing = count_missing(bs, start, start + n + m, &max_rt);
+        if (missing < 0) {
+            return missing;
         }
-        if (created) {
-            continue;       /* a new block may sit inside the run */
+        if (missing > m) {
+            m = missing;    /* room for the blocks after the run */
+            continue;
         }
-        ret = qcow2_update_refcount(bs, start << s->cluster_bits,
-                                    n << s->cluster_bits, 1);
+        if (missing == 0) {
+            ret = qcow2_update_refcount(bs, start << s->cluster_bits,
+                                        n << s->cluster_bits, 1);
+            if (ret < 0) {
+                return ret;
+            }
+            s->free_cluster_index = start + n;
+            return start << s->cluster_bits;
+        }
+        if (max_rt >= s->refcount_table_size) {
+            ret = grow_reftable(bs, max_rt + 1);
+        } else {
+            ret = create_refblocks(bs, start, n, missing);
+        }
         if (ret < 0) {
             return ret;
         }
-        s->free_cluster_index = start + n;
-        return start << s->cluster_bits;
+        m = 0;
     }
 }
 

@@ -359,9 +359,9 @@ static int parse_v3_header(BlockDriverState *bs, const uint8_t *h,
     s->autoclear = rd64(h + 88);
     s->refcount_order = rd32(h + 96);
     s->header_length = rd32(h + 100);
-    if (s->refcount_order > 6) {
-        return OPEN_ERR("%s: refcount width 2^%d bits is not supported", f,
-                        s->refcount_order);
+    if ((uint32_t)s->refcount_order > 6) {  /* negative as int, too */
+        return OPEN_ERR("%s: refcount width 2^%u bits is not supported", f,
+                        (uint32_t)s->refcount_order);
     }
     if (s->header_length < QCOW2_V3_HEADER_LEN ||
         s->header_length > (uint32_t)s->cluster_size ||

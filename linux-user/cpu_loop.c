@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kestrel/debug.h"
+#include "kestrel/gdbstub.h"
 #include "kestrel/log.h"
 #include "kestrel/tb.h"
 #include "user.h"
@@ -87,6 +89,20 @@ static void raise_fault(CPUARMState *env, TaskState *ts, int trapnr)
     }
 }
 
+/*
+ * The gdb stub: a debug event (sig SIGTRAP, or SIGINT for Ctrl-C) stops
+ * here and GDB decides; a signal it passes on is queued.
+ */
+static void gdb_stop(CPUState *cs, TaskState *ts, int sig)
+{
+    CPUARMState *env = &((ARMCPU *)cs)->env;
+
+    sig = gdbserver_user_stop(cs, sig);
+    if (sig > 0 && sig <= TARGET_NSIG) {
+        queue_signal(ts, sig, 0, env->pc, false);
+    }
+}
+
 G_NORETURN void cpu_loop(ARMCPU *cpu)
 {
     CPUARMState *env = &cpu->env;
@@ -96,6 +112,13 @@ G_NORETURN void cpu_loop(ARMCPU *cpu)
     for (;;) {
         int trapnr = cpu_exec(cs);
 
+        if (G_UNLIKELY(gdbserver_connected()) &&
+            (trapnr == EXCP_DEBUG ||
+             (trapnr == EXCP_INTERRUPT && gdbserver_user_interrupt))) {
+            gdbserver_user_interrupt = 0;
+            gdb_stop(cs, ts, trapnr == EXCP_DEBUG ? SIGTRAP : SIGINT);
+            continue;
+        }
         switch (trapnr) {
         case EXCP_SWI:
             syscall_dispatch(env);
@@ -127,6 +150,10 @@ G_NORETURN void cpu_loop(ARMCPU *cpu)
             fprintf(stderr, "kestrel-aarch64: unexpected exception %d at "
                     "pc 0x%" G_GINT64_MODIFIER "x\n", trapnr, env->pc);
             abort();
+        }
+        if (G_UNLIKELY(cpu_single_stepping(cs)) && trapnr >= 0) {
+            /* A stepped SVC or fault: the step is over. */
+            gdb_stop(cs, ts, SIGTRAP);
         }
         if (ts->signal_pending) {
             process_pending_signals(env);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kestrel/gdbstub.h"
 #include "kestrel/log.h"
 #include "kestrel/tb.h"
 #include "user.h"
@@ -47,7 +48,9 @@ static void usage(FILE *f)
 "  -strace          log system calls (env QEMU_STRACE)\n"
 "  -d item,...      log items (-d help lists them)\n"
 "  -D file          write the log to file instead of stderr\n"
-"  -g port          wait for gdb on port (not supported yet)\n"
+"  -dfilter r,...   per-TB logs only for TBs in the ranges\n"
+"                   (START..LAST, START+SIZE, START-SIZE)\n"
+"  -g port          wait for gdb on port (env QEMU_GDB; also unix:PATH)\n"
 "  -h, -help        print this help\n"
 "  -version         print the version\n");
 }
@@ -166,8 +169,13 @@ static bool parse_arg_option(CmdLine *cl, const char *opt, const char *arg)
         if (!log_set_file(arg, &err)) {
             die("-D: %s", err->message);
         }
+    } else if (!strcmp(opt, "-dfilter")) {
+        if (!log_set_dfilter(arg, &err)) {
+            die("%s", err->message);
+        }
+        keep_for_exec(opt, arg);
     } else if (!strcmp(opt, "-g")) {
-        die("-g: the gdb stub is not supported yet");
+        user_opts.gdb_spec = arg;
     } else {
         return false;
     }
@@ -206,7 +214,8 @@ static void parse_cmdline(CmdLine *cl, int argc, char **argv)
             !strcmp(opt, "-E") || !strcmp(opt, "-U") ||
             !strcmp(opt, "-0") || !strcmp(opt, "-s") ||
             !strcmp(opt, "-accel") || !strcmp(opt, "-d") ||
-            !strcmp(opt, "-D") || !strcmp(opt, "-g")) {
+            !strcmp(opt, "-D") || !strcmp(opt, "-g") ||
+            !strcmp(opt, "-dfilter")) {
             if (i + 1 >= argc) {
                 die("option '%s' needs an argument", argv[i]);
             }
@@ -335,6 +344,18 @@ static TaskState *setup_task(ARMCPU *cpu)
     return ts;
 }
 
+/* -g: wait for GDB, and let it look before the first instruction. */
+static void start_gdb(ARMCPU *cpu, const ImageInfo *info)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!gdbserver_start(user_opts.gdb_spec, &err)) {
+        die("-g: %s", err->message);
+    }
+    gdbserver_user_set_load_bias(info->load_bias);
+    gdbserver_user_stop(&cpu->parent, 0);
+}
+
 int main(int argc, char **argv)
 {
     CmdLine cl = { 0 };
@@ -357,6 +378,9 @@ int main(int argc, char **argv)
     }
     if (getenv("QEMU_STRACE")) {
         user_opts.strace = true;
+    }
+    if (getenv("QEMU_GDB")) {
+        user_opts.gdb_spec = getenv("QEMU_GDB");
     }
     parse_cmdline(&cl, argc, argv);
     prog = argv[cl.prog_index];
@@ -384,6 +408,9 @@ int main(int argc, char **argv)
     memset(cpu->env.xregs, 0, sizeof(cpu->env.xregs));
     cpu->env.xregs[31] = info.stack_top;
     cpu->env.pc = info.entry;
+    if (user_opts.gdb_spec) {
+        start_gdb(cpu, &info);
+    }
     log_mask(LOG_INT, "guest_base 0x%" G_GINT64_MODIFIER "x, entry 0x%"
              G_GINT64_MODIFIER "x, sp 0x%" G_GINT64_MODIFIER "x, brk 0x%"
              G_GINT64_MODIFIER "x\n", (uint64_t)guest_base, info.entry,

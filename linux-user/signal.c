@@ -49,6 +49,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "kestrel/gdbstub.h"
 #include "kestrel/log.h"
 #include "kestrel/tb.h"
 #include "user.h"
@@ -303,6 +304,7 @@ G_NORETURN void signal_die(int sig)
         fprintf(stderr, "kestrel-aarch64: uncaught target signal %d (%s)"
                 " - core dumped\n", sig, strsignal(sig));
     }
+    gdbserver_user_signaled(sig);
     fflush(NULL);
     /* Die of the same signal, so the parent sees the right status. */
     setrlimit(RLIMIT_CORE, &nocore);

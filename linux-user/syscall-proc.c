@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "kestrel/log.h"
+#include "kestrel/gdbstub.h"
 #include "kestrel/tb.h"
 #include "user.h"
 
@@ -34,8 +35,10 @@ static int thread_count = 1;
 
 G_NORETURN void user_exit_group(int status)
 {
+    gdbserver_user_exit(status);
     if (log_enabled(LOG_TB_STATS)) {
         tcg_print_stats(log_file());
+        tcg_dump_hot_tbs(log_file(), 10);
     }
     fflush(NULL);
     _exit(status);
@@ -188,6 +191,7 @@ static int64_t do_fork(CPUARMState *env, uint64_t flags, uint64_t newsp,
             _exit(127);
         }
         mmap_unlock();
+        gdbserver_user_fork_child();
         ts->tid = getpid();
         thread_count = 1;
         if (newsp) {

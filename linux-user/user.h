@@ -36,6 +36,7 @@ typedef struct UserOptions {
     const char *exec_path;    /* the guest program, absolute if possible */
     GPtrArray *reexec_args;   /* options execve passes on (NULL-free) */
     TCGOptions tcg;           /* -accel, for a fork child's new buffer */
+    const char *gdb_spec;     /* -g PORT / QEMU_GDB: wait for gdb */
 } UserOptions;
 
 extern UserOptions user_opts;

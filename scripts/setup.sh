@@ -5,10 +5,10 @@
 set -e
 pkgs="gcc make meson ninja-build pkg-config
       libglib2.0-dev libcapstone-dev zlib1g-dev libsdl2-dev libcmocka-dev
-      libfdt-dev
+      libfdt-dev libjson-glib-dev
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
       qemu-system-arm u-boot-qemu qemu-efi-aarch64 cpio
-      qemu-utils"
+      qemu-utils gdb-multiarch python3"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

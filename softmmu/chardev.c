@@ -16,11 +16,13 @@
  * can_receive allows; while bytes are left over the fd is not polled,
  * and chardev_accept_input (or a 10 ms retry timer) resumes delivery.
  *
- * stdio with mux=on (what -nographic and mon:stdio give) watches for
- * QEMU's escapes: Ctrl-A x quits, Ctrl-A h prints help, Ctrl-A a or
- * Ctrl-A Ctrl-A sends a Ctrl-A.  When stdin is a terminal it is put in
- * raw mode (Ctrl-C then reaches the guest unless signal=on), and
- * restored at exit.  (The monitor, Ctrl-A c, is not there yet.)
+ * A backend with mux=on (what -nographic and mon:stdio give) watches
+ * for QEMU's escapes: Ctrl-A x quits, Ctrl-A h prints help, Ctrl-A a or
+ * Ctrl-A Ctrl-A sends a Ctrl-A, and Ctrl-A c switches the input between
+ * the device and a second frontend, the monitor (chardev_mux_attach).
+ * Output from both always reaches the backend, as in QEMU.  When stdin
+ * is a terminal it is put in raw mode (Ctrl-C then reaches the guest
+ * unless signal=on), and restored at exit.
  *
  * A socket server serves one client at a time; further connections wait
  * in the backlog until it leaves.  A pty keeps its slave side open
@@ -65,8 +67,15 @@ struct Chardev {
     int listen_fd;              /* socket server, or -1 */
     char *unix_path;            /* unix server: unlinked at close */
     int pty_slave;              /* pty: kept open, or -1 */
-    bool mux;                   /* stdio: Ctrl-A escapes */
+    bool mux;                   /* Ctrl-A escapes */
     bool mux_escape;            /* the last byte was Ctrl-A */
+    bool mux_to_fe;             /* Ctrl-A c: input goes to the mux fe */
+    void (*mux_receive)(void *opaque, const uint8_t *buf, int len);
+    void (*mux_focus)(void *opaque, bool focused);
+    void *mux_opaque;           /* the second frontend (the monitor) */
+
+    void (*event)(void *opaque, bool opened);   /* client came / left */
+    void *event_opaque;
     bool watching;              /* in_fd is in the main loop */
 
     int (*can_receive)(void *opaque);
@@ -213,8 +222,69 @@ static void chr_mux_help(Chardev *c)
     chr_write_str(c, "\r\n"
                   "C-a h    print this help\r\n"
                   "C-a x    exit emulator\r\n"
-                  "C-a c    switch to the monitor (not supported yet)\r\n"
-                  "C-a a    sends C-a (as does C-a C-a)\r\n");
+                  "C-a c    switch between console and monitor\r\n"
+                  "C-a C-a  sends C-a (as does C-a a)\r\n");
+}
+
+/* Ctrl-A c: move the input to the other frontend. */
+static void chr_mux_switch(Chardev *c)
+{
+    if (!c->mux_receive) {
+        chr_write_str(c, "\r\n(no monitor on this console)\r\n");
+        return;
+    }
+    c->mux_to_fe = !c->mux_to_fe;
+    if (c->mux_focus) {
+        c->mux_focus(c->mux_opaque, c->mux_to_fe);
+    }
+}
+
+/* One byte of input that is not an escape. */
+static void chr_mux_byte(Chardev *c, uint8_t b)
+{
+    if (c->mux_to_fe) {
+        c->mux_receive(c->mux_opaque, &b, 1);
+    } else {
+        c->buf[c->buf_len++] = b;
+    }
+}
+
+bool chardev_mux_attach(Chardev *c,
+                        void (*receive)(void *opaque, const uint8_t *buf,
+                                        int len),
+                        void (*focus)(void *opaque, bool focused),
+                        void *opaque)
+{
+    if (!c->mux || c->mux_receive) {
+        return false;
+    }
+    c->mux_receive = receive;
+    c->mux_focus = focus;
+    c->mux_opaque = opaque;
+    return true;
+}
+
+bool chardev_is_mux(const Chardev *c)
+{
+    return c->mux;
+}
+
+void chardev_set_event_handler(Chardev *c,
+                               void (*event)(void *opaque, bool opened),
+                               void *opaque)
+{
+    c->event = event;
+    c->event_opaque = opaque;
+    if (event && c->out_fd >= 0) {
+        event(opaque, true);
+    }
+}
+
+static void chr_event(Chardev *c, bool opened)
+{
+    if (c->event) {
+        c->event(c->event_opaque, opened);
+    }
 }
 
 /* One byte typed after Ctrl-A. */
@@ -231,10 +301,10 @@ static void chr_mux_escape(Chardev *c, uint8_t b)
         break;
     case 'a':
     case CTRL_A:
-        c->buf[c->buf_len++] = CTRL_A;
+        chr_mux_byte(c, CTRL_A);
         break;
     case 'c':
-        chr_write_str(c, "\r\n(the monitor is not supported yet)\r\n");
+        chr_mux_switch(c);
         break;
     default:
         break;
@@ -253,7 +323,7 @@ static void chr_take_input(Chardev *c, const uint8_t *in, int n)
         } else if (in[i] == CTRL_A) {
             c->mux_escape = true;
         } else {
-            c->buf[c->buf_len++] = in[i];
+            chr_mux_byte(c, in[i]);
         }
     }
 }
@@ -336,6 +406,7 @@ static void chr_set_client(Chardev *c, int fd)
     c->buf_pos = c->buf_len = 0;
     c->mux_escape = false;
     chr_watch(c, true);
+    chr_event(c, true);
 }
 
 /* Close the client; a server goes back to listening. */
@@ -351,6 +422,7 @@ static void chr_disconnect(Chardev *c)
     if (c->listen_fd >= 0) {
         main_loop_set_fd_handler(c->listen_fd, chr_listen_cb, c);
     }
+    chr_event(c, false);
 }
 
 static void chr_listen_cb(void *opaque)
@@ -553,8 +625,7 @@ static bool chr_open_stdio(Chardev *c, ChrOpts *o, bool legacy,
     bool sig;
 
     /* -serial stdio keeps Ctrl-C for Kestrel; mon:stdio hands it on. */
-    if (!chr_take_bool(o, "mux", false, &c->mux, errp) ||
-        !chr_take_bool(o, "signal", legacy ? true : !c->mux, &sig, errp)) {
+    if (!chr_take_bool(o, "signal", legacy ? true : !c->mux, &sig, errp)) {
         return false;
     }
     if (!chr_check_leftover(o, errp)) {
@@ -773,6 +844,9 @@ static bool chr_open(Chardev *c, ChrOpts *o, bool legacy, GError **errp)
 {
     const char *b = o->backend;
 
+    if (!chr_take_bool(o, "mux", false, &c->mux, errp)) {
+        return false;
+    }
     if (!strcmp(b, "null")) {
         c->kind = CHR_NULL;
         return chr_check_leftover(o, errp);

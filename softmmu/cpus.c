@@ -67,7 +67,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
+#include "kestrel/debug.h"
+#include "kestrel/gdbstub.h"
 #include "kestrel/log.h"
 #include "sysemu-internal.h"
 
@@ -80,6 +83,7 @@ typedef struct VCPUThread {
     CPUState *cpu;              /* multi: its CPU; single: NULL (all) */
     pthread_t thread;
     bool parked;                /* waiting because of a pause, wait_lock */
+    int tid;                    /* host thread id (atomic), 0 before */
 } VCPUThread;
 
 static bool multi_threaded;     /* -accel tcg,thread=multi */
@@ -93,6 +97,14 @@ static pthread_mutex_t wait_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vcpu_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t parked_cond = PTHREAD_COND_INITIALIZER;
 static bool pause_requested;    /* written under wait_lock; atomic */
+static bool vm_stopped;         /* vm_stop: written under wait_lock;
+                                   atomic */
+/*
+ * vm_stop_request (a vCPU at a breakpoint): park every vCPU now, before
+ * the main loop's vm_stop runs, so none runs guest code meanwhile (a
+ * single step must not become two).  wait_lock; atomic.
+ */
+static bool stop_pending;
 static bool exiting;            /* written under wait_lock; atomic */
 static int nb_parked;           /* wait_lock */
 
@@ -177,6 +189,8 @@ static bool thread_runnable(VCPUThread *t)
 static bool vcpu_should_leave(void)
 {
     return __atomic_load_n(&pause_requested, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&vm_stopped, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&stop_pending, __ATOMIC_ACQUIRE) ||
            __atomic_load_n(&exiting, __ATOMIC_ACQUIRE);
 }
 
@@ -193,7 +207,7 @@ static bool vcpu_wait(VCPUThread *t)
 
     pthread_mutex_lock(&wait_lock);
     for (;;) {
-        if (pause_requested || exiting) {
+        if (pause_requested || vm_stopped || stop_pending || exiting) {
             if (!t->parked) {
                 t->parked = true;
                 nb_parked++;
@@ -235,12 +249,22 @@ static void vcpu_handle_exit(CPUState *cpu, int r)
         cpu->ops->do_interrupt(cpu);
         cpu->exception_index = EXCP_NONE;
         bql_unlock();
+        if (G_UNLIKELY(cpu_single_stepping(cpu))) {
+            /* A stepped insn took an exception: stop at the vector. */
+            gdbserver_debug_stop(cpu);
+        }
         return;
     }
     switch (r) {
     case EXCP_HLT:          /* vcpu_wait sleeps until an interrupt */
+        if (G_UNLIKELY(cpu_single_stepping(cpu))) {
+            gdbserver_debug_stop(cpu);      /* a stepped WFI */
+        }
+        break;
     case EXCP_INTERRUPT:    /* vcpu_wait checks for a pause */
-    case EXCP_DEBUG:        /* no debugger yet */
+        break;
+    case EXCP_DEBUG:        /* breakpoint, watchpoint, single step */
+        gdbserver_debug_stop(cpu);
         break;
     case EXCP_ATOMIC:
         log_mask(LOG_UNIMP, "cpu %d: EXCP_ATOMIC is not supported in "
@@ -257,6 +281,7 @@ static void *vcpu_thread_fn(void *arg)
 {
     VCPUThread *t = arg;
 
+    __atomic_store_n(&t->tid, (int)gettid(), __ATOMIC_RELEASE);
     while (vcpu_wait(t)) {
         vcpu_handle_exit(t->cpu, cpu_exec(t->cpu));
     }
@@ -329,6 +354,7 @@ static void *rr_thread_fn(void *arg)
     VCPUThread *t = arg;
     int next = 0;
 
+    __atomic_store_n(&t->tid, (int)gettid(), __ATOMIC_RELEASE);
     for (;;) {
         rr_icount_warp();
         if (!vcpu_wait(t)) {
@@ -498,4 +524,104 @@ void cpus_stop(void)
     nb_cpus = 0;
     nb_parked = 0;
     __atomic_store_n(&pause_requested, false, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Run state: vm_stop / vm_start                                       */
+
+typedef struct RunstateNotifier {
+    void (*fn)(bool running, void *opaque);
+    void *opaque;
+} RunstateNotifier;
+
+static GArray *runstate_notifiers;  /* RunstateNotifier, BQL */
+
+void runstate_add_notifier(void (*fn)(bool running, void *opaque),
+                           void *opaque)
+{
+    RunstateNotifier n = { .fn = fn, .opaque = opaque };
+
+    if (!runstate_notifiers) {
+        runstate_notifiers = g_array_new(false, true,
+                                         sizeof(RunstateNotifier));
+    }
+    g_array_append_val(runstate_notifiers, n);
+}
+
+static void runstate_notify(bool running)
+{
+    for (guint i = 0; runstate_notifiers && i < runstate_notifiers->len;
+         i++) {
+        RunstateNotifier *n = &g_array_index(runstate_notifiers,
+                                             RunstateNotifier, i);
+
+        n->fn(running, n->opaque);
+    }
+}
+
+bool runstate_is_running(void)
+{
+    return !__atomic_load_n(&vm_stopped, __ATOMIC_ACQUIRE);
+}
+
+void vm_stop(void)
+{
+    pthread_mutex_lock(&wait_lock);
+    __atomic_store_n(&stop_pending, false, __ATOMIC_RELEASE);
+    if (vm_stopped) {
+        pthread_mutex_unlock(&wait_lock);
+        return;
+    }
+    __atomic_store_n(&vm_stopped, true, __ATOMIC_RELEASE);
+    if (nb_threads == 0) {
+        /* Before machine_run (-S): the threads will park at once. */
+        pthread_mutex_unlock(&wait_lock);
+    } else {
+        g_assert(bql_locked());
+        exit_all_cpus();
+        wait_all_parked();
+    }
+    clock_virtual_stop();
+    runstate_notify(false);
+}
+
+void vm_start(void)
+{
+    pthread_mutex_lock(&wait_lock);
+    if (!vm_stopped) {
+        pthread_mutex_unlock(&wait_lock);
+        return;
+    }
+    __atomic_store_n(&vm_stopped, false, __ATOMIC_RELEASE);
+    pthread_cond_broadcast(&vcpu_cond);
+    pthread_mutex_unlock(&wait_lock);
+    if (nb_threads > 0) {
+        clock_virtual_start();
+    }
+    runstate_notify(true);
+}
+
+static void vm_stop_bh(void *opaque)
+{
+    vm_stop();
+}
+
+void vm_stop_request(void)
+{
+    /* Park every CPU at once (stop_pending), stop from the loop. */
+    pthread_mutex_lock(&wait_lock);
+    __atomic_store_n(&stop_pending, true, __ATOMIC_RELEASE);
+    exit_all_cpus();
+    pthread_mutex_unlock(&wait_lock);
+    main_loop_schedule(vm_stop_bh, NULL);
+}
+
+int cpus_thread_id(CPUState *cpu)
+{
+    for (int i = 0; i < nb_threads; i++) {
+        if (!threads[i].cpu || threads[i].cpu == cpu) {
+            return __atomic_load_n(&threads[i].tid, __ATOMIC_ACQUIRE);
+        }
+    }
+    return 0;
 }

@@ -62,12 +62,21 @@ static int machine_loop(MachineState *ms)
     for (;;) {
         main_loop_wait(-1);
         if (main_loop_take_shutdown(&cause)) {
+            /* QMP SHUTDOWN (unless the monitor's quit sent it). */
+            monitor_shutdown_taken(cause != SHUTDOWN_HOST_QUIT,
+                                   cause == SHUTDOWN_GUEST_POWEROFF ?
+                                   "guest-shutdown" :
+                                   cause == SHUTDOWN_GUEST_RESET ?
+                                   "guest-reset" : quit_signal ?
+                                   "host-signal" : "host-ui");
             break;
         }
         if (main_loop_take_reset()) {
             if (ms->no_reboot) {
+                monitor_shutdown_taken(true, "guest-reset");
                 break;
             }
+            monitor_reset_taken();
             machine_reset();
         }
     }
@@ -86,7 +95,9 @@ int machine_run(MachineState *ms)
     install_signal_handlers();
     bql_lock();
     system_run_resets();
-    clock_virtual_start();
+    if (runstate_is_running()) {    /* else -S: the first cont starts it */
+        clock_virtual_start();
+    }
     cpus_start(ms);
     status = machine_loop(ms);
     cpus_stop();

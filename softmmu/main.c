@@ -13,8 +13,10 @@
 #include <stdlib.h>
 
 #include "frontend/aarch64/cpu.h"
+#include "kestrel/gdbstub.h"
 #include "kestrel/log.h"
 #include "kestrel/tlb.h"
+#include "monitor-block.h"
 #include "sysemu-internal.h"
 
 G_NORETURN static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -64,12 +66,20 @@ int main(int argc, char **argv)
     softmmu_install_hooks(tcg_ir_context());
     cpus_set_thread_mode(cfg.tcg.thread);
     icount_configure(cfg.icount_shift);
+    monitor_block_register();   /* info block, query-block */
     if (!vl_open_backends(&cfg, &err) || !mc->init(&cfg.ms, &err)) {
         die("%s", err->message);
+    }
+    if (cfg.gdb_spec && !gdbserver_start(cfg.gdb_spec, &err)) {
+        die("-gdb: %s", err->message);
+    }
+    if (cfg.start_stopped) {
+        vm_stop();      /* -S: until gdb or the monitor resumes */
     }
     status = machine_run(&cfg.ms);
     if (log_enabled(LOG_TB_STATS)) {
         tcg_print_stats(log_file());
+        tcg_dump_hot_tbs(log_file(), 10);
     }
     return status;
 }

@@ -98,6 +98,8 @@ void cpus_pause(void);
 void cpus_resume(void);
 /* Stop and join every vCPU thread (after cpus_start). */
 void cpus_stop(void);
+/* The host thread id running cpu (the monitor's info cpus), 0 if none. */
+int cpus_thread_id(CPUState *cpu);
 
 /* ------------------------------------------------------------------ */
 /* reset.c                                                             */
@@ -122,6 +124,50 @@ Chardev *chardev_new_labeled(const char *spec, const char *label,
                              GError **errp);
 /* Close every backend and restore the terminal. */
 void chardev_close_all(void);
+/*
+ * Attach a second frontend (the monitor) to a mux=on backend: Ctrl-A c
+ * moves the input between the device and it, calling focus(opaque,
+ * true) when it gets the input and focus(opaque, false) when it loses
+ * it.  False if c is not mux=on or already has one.
+ */
+bool chardev_mux_attach(Chardev *c,
+                        void (*receive)(void *opaque, const uint8_t *buf,
+                                        int len),
+                        void (*focus)(void *opaque, bool focused),
+                        void *opaque);
+bool chardev_is_mux(const Chardev *c);
+/*
+ * event(opaque, true) when a client connects (at once if c is
+ * connected already: stdio, a client socket, a server with one), false
+ * when it leaves (socket servers then listen again).
+ */
+void chardev_set_event_handler(Chardev *c,
+                               void (*event)(void *opaque, bool opened),
+                               void *opaque);
+
+/* ------------------------------------------------------------------ */
+/* monitor.c                                                           */
+
+typedef struct MonitorSpec {
+    const char *chardev;        /* a -serial-style spec, or NULL */
+    const char *chardev_id;     /* -mon chardev=ID, or NULL */
+    bool qmp;                   /* mode=control */
+    bool pretty;                /* QMP pretty=on */
+} MonitorSpec;
+
+/*
+ * Open the monitors of specs (MonitorSpec *).  ms: the machine the
+ * commands look at (its CPUs are read when a command runs).
+ */
+bool monitor_init_all(MachineState *ms, GPtrArray *specs, GError **errp);
+/* An HMP on mux backend chr (Ctrl-A c): -nographic, -serial mon:stdio. */
+bool monitor_attach_mux_hmp(MachineState *ms, Chardev *chr, GError **errp);
+/*
+ * machine.c, after taking a request: send SHUTDOWN / RESET unless the
+ * monitor command that asked for it sent it already.
+ */
+void monitor_shutdown_taken(bool guest, const char *reason);
+void monitor_reset_taken(void);
 
 /* ------------------------------------------------------------------ */
 /* vl.c: the command line                                              */
@@ -134,6 +180,10 @@ typedef struct VLConfig {
     bool display_none;          /* -display none */
     GPtrArray *serial_specs;    /* -serial SPEC (char *) */
     GPtrArray *chardev_specs;   /* -chardev SPEC (char *) */
+    GPtrArray *monitor_specs;   /* MonitorSpec *: -monitor, -qmp, -mon */
+    bool default_monitor;       /* none of those: HMP on the mux console */
+    const char *gdb_spec;       /* -gdb SPEC / -s (tcp::1234), or NULL */
+    bool start_stopped;         /* -S: vCPUs wait for gdb or `cont` */
     int icount_shift;           /* -icount shift=N; -1 (vl_parse): off */
     bool cpu_help;              /* -cpu help: main lists the models */
     bool exit_now;              /* -h, -version, -M help: done, status 0 */

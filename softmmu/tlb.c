@@ -47,10 +47,13 @@
  * lock -> code_lock.  Nothing here is called with mem_lock held.
  * Device accesses take the BQL unless the caller holds it.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "kestrel/bytes.h"
+#include "kestrel/debug.h"
+#include "kestrel/gdbstub.h"
 #include "kestrel/log.h"
 #include "kestrel/sysemu.h"
 #include "kestrel/tb.h"
@@ -63,6 +66,8 @@
 #define TLB_FILL_TRIES 64
 #define TLB_NONE ((uint64_t)-1)    /* a tag that never hits */
 #define TLB_CTX_SLOTS 8
+_Static_assert(TLB_CTX_SLOTS <= CPU_JMP_CACHE_SPARES,
+               "each context's jump cache is registered with tcg");
 
 /* What the slow path needs beyond the fast-path entry. */
 typedef struct TLBIOEntry {
@@ -245,6 +250,9 @@ static void tlb_reset_idx(CPUTLB *t, unsigned i)
     t->large_mask[i] = -1;
 }
 
+static void tlb_watchpoints_changed(CPUState *cpu, uint64_t addr,
+                                    uint64_t len);
+
 void tlb_init(CPUState *cpu, AddressSpace *as)
 {
     CPUTLB *t = g_new0(CPUTLB, 1);
@@ -261,6 +269,7 @@ void tlb_init(CPUState *cpu, AddressSpace *as)
     }
     cpu->tlb = t;
     cpu->as = as ? as : address_space_memory();
+    cpu_watchpoints_changed = tlb_watchpoints_changed;
 
     /* Takes the tb lock: before cpus_lock (lock order). */
     tb_set_code_page_notifier(code_page_notify);
@@ -281,9 +290,11 @@ static void tlb_ctx_destroy(CPUTLB *t)
         return;
     }
     if (cpu->tb_jmp_cache && cpu->tb_jmp_cache != t->orig_jc) {
+        tb_jmp_cache_unregister(cpu, cpu->tb_jmp_cache);
         g_free(cpu->tb_jmp_cache);
         cpu->tb_jmp_cache = t->orig_jc;
     }
+    tb_jmp_cache_unregister(cpu, t->orig_jc);
     for (int c = 0; c < TLB_CTX_SLOTS; c++) {
         TLBContext *x = &t->ctx[c];
 
@@ -291,6 +302,7 @@ static void tlb_ctx_destroy(CPUTLB *t)
             continue;
         }
         if (x->jc != t->orig_jc) {
+            tb_jmp_cache_unregister(cpu, x->jc);
             g_free(x->jc);
         }
         for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
@@ -357,6 +369,36 @@ static uint8_t *tlb_page_host(AddressSpace *as, uint64_t ppage,
     return sec.mr->host + sec.offset;
 }
 
+/*
+ * Watchpoints: TLB_WATCHPOINT on the tags of pages holding a watched
+ * byte (of kind flags), so accesses there take the slow path, which
+ * checks them (tlb_watch_check).
+ */
+static uint64_t tlb_watch_flag(CPUState *cpu, uint64_t vpage, int flags)
+{
+    if (G_LIKELY(cpu->nb_watchpoints == 0) ||
+        !cpu_watchpoint_match(cpu, vpage, TARGET_PAGE_SIZE, flags)) {
+        return 0;
+    }
+    return TLB_WATCHPOINT;
+}
+
+/* cpu_watchpoints_changed: refill the pages of [addr, +len). */
+static void tlb_watchpoints_changed(CPUState *cpu, uint64_t addr,
+                                    uint64_t len)
+{
+    uint64_t first = addr & TARGET_PAGE_MASK;
+    uint64_t last = (addr + len - 1) & TARGET_PAGE_MASK;
+
+    if (last - first >= 16 * TARGET_PAGE_SIZE) {
+        tlb_flush(cpu);
+        return;
+    }
+    for (uint64_t p = first; p <= last; p += TARGET_PAGE_SIZE) {
+        tlb_flush_page(cpu, p);
+    }
+}
+
 void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
                   int mmu_idx, uint64_t size)
 {
@@ -380,8 +422,14 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
         tlb_add_large_page(t, mmu_idx, vaddr, size);
     }
     e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
-    set_u64(&e->addr_read, prot & PAGE_READ ? vpage | rflag : TLB_NONE);
-    set_u64(&e->addr_write, prot & PAGE_WRITE ? vpage | wflag : TLB_NONE);
+    set_u64(&e->addr_read, prot & PAGE_READ
+                           ? vpage | rflag | tlb_watch_flag(cpu, vpage,
+                                                            BP_MEM_READ)
+                           : TLB_NONE);
+    set_u64(&e->addr_write, prot & PAGE_WRITE
+                            ? vpage | wflag | tlb_watch_flag(cpu, vpage,
+                                                             BP_MEM_WRITE)
+                            : TLB_NONE);
     set_u64(&e->addr_code, prot & PAGE_EXEC ? vpage | rflag : TLB_NONE);
     t->io[mmu_idx][i].paddr = ppage;
     t->io[mmu_idx][i].ram = kind == MR_RAM;
@@ -589,6 +637,8 @@ static void tlb_ctx_init(CPUTLB *t, uint16_t idxmap)
         TLBContext *x = &t->ctx[c];
 
         x->jc = c ? tb_jmp_cache_new() : NULL;
+        /* TB invalidation must reach it while it is swapped out. */
+        tb_jmp_cache_register(t->cpu, c ? x->jc : t->orig_jc);
         for (unsigned i = 0; i < IR_NB_MMU_MODES; i++) {
             if (!(idxmap & (1u << i))) {
                 continue;
@@ -779,6 +829,25 @@ static void tlb_fill_page(CPUState *cpu, MMUAccessType type, int mmu_idx,
 }
 
 /*
+ * An access to a page with watchpoints: stop before it if it touches a
+ * watched byte (GDB on AArch64 expects the insn not to have run).
+ */
+static void tlb_watch_check(CPUState *cpu, uint64_t addr, unsigned size,
+                            MMUAccessType type, uintptr_t retaddr)
+{
+    const CPUWatchpoint *wp;
+
+    if (type == MMU_INST_FETCH) {
+        return;
+    }
+    wp = cpu_watchpoint_match(cpu, addr, size, type == MMU_DATA_STORE
+                                               ? BP_MEM_WRITE : BP_MEM_READ);
+    if (wp) {
+        cpu_watchpoint_raise(cpu, wp, retaddr);
+    }
+}
+
+/*
  * Check alignment and fill the one or two pages of an access of size
  * bytes at addr.  Both pages are filled before anything is accessed, so
  * a fault on the second leaves memory untouched.  Returns the number of
@@ -799,6 +868,9 @@ static int mmu_lookup(CPUState *cpu, uint64_t addr, MemOp mop, int mmu_idx,
     p[0].size = size;
     if (off + size <= TARGET_PAGE_SIZE) {
         tlb_fill_page(cpu, type, mmu_idx, retaddr, &p[0]);
+        if (G_UNLIKELY(p[0].flags & TLB_WATCHPOINT)) {
+            tlb_watch_check(cpu, addr, size, type, retaddr);
+        }
         return 1;
     }
     p[0].size = TARGET_PAGE_SIZE - off;
@@ -806,6 +878,9 @@ static int mmu_lookup(CPUState *cpu, uint64_t addr, MemOp mop, int mmu_idx,
     p[1].size = size - p[0].size;
     tlb_fill_page(cpu, type, mmu_idx, retaddr, &p[0]);
     tlb_fill_page(cpu, type, mmu_idx, retaddr, &p[1]);
+    if (G_UNLIKELY((p[0].flags | p[1].flags) & TLB_WATCHPOINT)) {
+        tlb_watch_check(cpu, addr, size, type, retaddr);
+    }
     return 2;
 }
 
@@ -1053,4 +1128,57 @@ uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx)
     do_ld_bytes(cpu, vaddr, make_memop_idx(MO_UL, mmu_idx), MMU_INST_FETCH,
                 0, buf);
     return (uint32_t)ldn_le(buf, 4);
+}
+
+/* ------------------------------------------------------------------ */
+/* Debugger access                                                     */
+
+/*
+ * One page's part: RAM or ROM only (a debugger read must not poke a
+ * device); ROM is writable here, as for loading images.
+ */
+static int debug_rw_phys(CPUState *cpu, uint64_t paddr, uint8_t *buf,
+                         size_t len, bool is_write)
+{
+    MemSection sec;
+
+    if (!address_space_translate(cpu->as, paddr, &sec) || sec.len < len ||
+        (sec.mr->kind != MR_RAM && sec.mr->kind != MR_ROM)) {
+        return -EFAULT;
+    }
+    if (is_write) {
+        return address_space_write_rom(cpu->as, paddr, buf, len) == MEMTX_OK
+               ? 0 : -EFAULT;
+    }
+    memcpy(buf, sec.mr->host + sec.offset, len);
+    return 0;
+}
+
+int cpu_memory_rw_debug(CPUState *cpu, uint64_t addr, void *buf, size_t len,
+                        bool is_write)
+{
+    const CPUGdbOps *g = cpu->ops->gdb;
+    uint8_t *p = buf;
+
+    if (!g || !g->phys_addr_debug) {
+        return -ENOSYS;
+    }
+    while (len > 0) {
+        uint64_t page_left = TARGET_PAGE_SIZE - (addr & ~TARGET_PAGE_MASK);
+        size_t n = MIN(len, page_left);
+        uint64_t paddr;
+        int r;
+
+        if (!g->phys_addr_debug(cpu, addr, &paddr)) {
+            return -EFAULT;
+        }
+        r = debug_rw_phys(cpu, paddr, p, n, is_write);
+        if (r < 0) {
+            return r;
+        }
+        addr += n;
+        p += n;
+        len -= n;
+    }
+    return 0;
 }

@@ -37,6 +37,7 @@ void vl_usage(FILE *f)
 "  -smp N               number of CPUs (also cpus=N,sockets=...)\n"
 "  -device SPEC         add a device (-device help lists them)\n"
 "  -no-reboot           exit instead of rebooting when the guest resets\n"
+"  -nic none, -net none  no network card (networking is not supported)\n"
 "Disks:\n"
 "  -drive file=F[,format=raw|qcow2][,if=virtio|none|pflash][,id=ID]\n"
 "         [,index=N][,readonly=on|off][,snapshot=on|off]\n"
@@ -66,7 +67,18 @@ void vl_usage(FILE *f)
 "  -icount shift=N      deterministic guest time: 2^N ns per instruction\n"
 "  -d ITEM,...          log items (-d help lists them)\n"
 "  -D FILE              write the log to FILE instead of stderr\n"
-"  -s, -S, -gdb, -monitor, -qmp   not supported yet\n"
+"  -dfilter RANGE,...   per-TB logs only for TBs in the ranges\n"
+"                       (START..LAST, START+SIZE, START-SIZE)\n"
+"  -gdb SPEC            wait for gdb on tcp::PORT, tcp:HOST:PORT or\n"
+"                       unix:PATH (docs/user/gdb.md)\n"
+"  -s                   -gdb tcp::1234\n"
+"  -S                   start stopped (until gdb or the monitor's cont)\n"
+"Monitors (docs/user/monitor.md):\n"
+"  -monitor SPEC        HMP on a -serial style backend (stdio, none,\n"
+"                       unix:PATH,server=on,wait=off, tcp:HOST:PORT,...)\n"
+"  -qmp SPEC            QMP on such a backend\n"
+"  -mon chardev=ID[,mode=readline|control][,pretty=on|off]\n"
+"                       a monitor on a -chardev\n"
 "  -h, -help            print this help\n"
 "  -version             print the version\n");
 }
@@ -420,6 +432,16 @@ static bool opt_d(VLConfig *cfg, const char *arg, GError **errp)
     return true;
 }
 
+static bool opt_dfilter(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!log_set_dfilter(arg, &err)) {
+        return vl_error(errp, "%s", err->message);
+    }
+    return true;
+}
+
 static bool opt_D(VLConfig *cfg, const char *arg, GError **errp)
 {
     g_autoptr(GError) err = NULL;
@@ -453,17 +475,104 @@ static bool opt_no_reboot(VLConfig *cfg, const char *arg, GError **errp)
     return true;
 }
 
+/* -gdb SPEC: checked when the stub starts (main.c), after the board. */
+static bool opt_gdb(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (!strcmp(arg, "none")) {
+        cfg->gdb_spec = NULL;
+        return true;
+    }
+    cfg->gdb_spec = arg;
+    return true;
+}
+
+static bool opt_gdb_default(VLConfig *cfg, const char *arg, GError **errp)
+{
+    cfg->gdb_spec = "tcp::1234";
+    return true;
+}
+
+static bool opt_start_stopped(VLConfig *cfg, const char *arg, GError **errp)
+{
+    cfg->start_stopped = true;
+    return true;
+}
+
 static bool opt_icount(VLConfig *cfg, const char *arg, GError **errp)
 {
     return vl_parse_icount(cfg, arg, errp);
 }
 
+static void vl_add_monitor(VLConfig *cfg, const char *spec, bool qmp)
+{
+    MonitorSpec *m = g_new0(MonitorSpec, 1);
+
+    m->chardev = spec;
+    m->qmp = qmp;
+    g_ptr_array_add(cfg->monitor_specs, m);
+}
+
 static bool opt_monitor(VLConfig *cfg, const char *arg, GError **errp)
 {
-    if (!strcmp(arg, "none")) {
-        return true;            /* no monitor is what there is */
+    cfg->default_monitor = false;
+    if (strcmp(arg, "none")) {
+        vl_add_monitor(cfg, arg, false);
     }
-    return vl_error(errp, "-monitor: the monitor is not supported yet");
+    return true;
+}
+
+static bool opt_qmp(VLConfig *cfg, const char *arg, GError **errp)
+{
+    cfg->default_monitor = false;
+    vl_add_monitor(cfg, arg, true);
+    return true;
+}
+
+/* One property of -mon chardev=ID,mode=readline|control,pretty=on|off. */
+static bool vl_mon_prop(MonitorSpec *m, const char *p, GError **errp)
+{
+    if (g_str_has_prefix(p, "chardev=") && p[8]) {
+        m->chardev_id = p + 8;
+    } else if (!strcmp(p, "mode=readline")) {
+        m->qmp = false;
+    } else if (!strcmp(p, "mode=control")) {
+        m->qmp = true;
+    } else if (!strcmp(p, "pretty=on") || !strcmp(p, "pretty=off")) {
+        m->pretty = !strcmp(p, "pretty=on");
+    } else {
+        return vl_error(errp, "-mon: unknown or bad property '%s'", p);
+    }
+    return true;
+}
+
+static bool opt_mon(VLConfig *cfg, const char *arg, GError **errp)
+{
+    g_auto(GStrv) items = g_strsplit(arg, ",", -1);
+    g_autofree MonitorSpec *m = g_new0(MonitorSpec, 1);
+
+    for (char **p = items; *p; p++) {
+        if (!vl_mon_prop(m, *p, errp)) {
+            return false;
+        }
+    }
+    if (!m->chardev_id) {
+        return vl_error(errp, "-mon: '%s' needs chardev=ID", arg);
+    }
+    /* It points into items, which dies here. */
+    m->chardev_id = g_strdup(m->chardev_id);
+    cfg->default_monitor = false;
+    g_ptr_array_add(cfg->monitor_specs, g_steal_pointer(&m));
+    return true;
+}
+
+/* -nic none / -net none: no network card, which is all there is. */
+static bool opt_nic(VLConfig *cfg, const char *arg, GError **errp)
+{
+    if (strcmp(arg, "none")) {
+        return vl_error(errp, "-nic/-net: '%s': networking is not "
+                        "supported (only none)", arg);
+    }
+    return true;
 }
 
 static bool opt_unsupported(VLConfig *cfg, const char *arg, GError **errp)
@@ -504,18 +613,19 @@ static const VLOption vl_options[] = {
       "-cdrom: CD-ROM drives are not supported (the virt board has no "
       "CD-ROM interface)" },
     { "-d", true, opt_d },
+    { "-dfilter", true, opt_dfilter },
     { "-D", true, opt_D },
     { "-accel", true, opt_accel },
     { "-no-reboot", false, opt_no_reboot },
+    { "-nic", true, opt_nic },
+    { "-net", true, opt_nic },
     { "-icount", true, opt_icount },
     { "-monitor", true, opt_monitor },
-    { "-s", false, opt_unsupported,
-      "-s: the gdb stub is not supported yet" },
-    { "-S", false, opt_unsupported,
-      "-S: starting stopped needs the monitor, not supported yet" },
-    { "-gdb", true, opt_unsupported,
-      "-gdb: the gdb stub is not supported yet" },
-    { "-qmp", true, opt_unsupported, "-qmp: QMP is not supported yet" },
+    { "-s", false, opt_gdb_default },
+    { "-S", false, opt_start_stopped },
+    { "-gdb", true, opt_gdb },
+    { "-qmp", true, opt_qmp },
+    { "-mon", true, opt_mon },
 };
 
 static const VLOption *vl_find_option(const char *name)
@@ -538,6 +648,8 @@ static void vl_defaults(VLConfig *cfg)
     cfg->ms.drives = g_ptr_array_new();
     cfg->serial_specs = g_ptr_array_new();
     cfg->chardev_specs = g_ptr_array_new();
+    cfg->monitor_specs = g_ptr_array_new();
+    cfg->default_monitor = true;
     cfg->icount_shift = -1;
 }
 
@@ -651,15 +763,8 @@ static void vl_default_serial(VLConfig *cfg)
     cfg->ms.serial[0] = chardev_new_labeled("mon:stdio", "serial0", &err);
 }
 
-bool vl_open_backends(VLConfig *cfg, GError **errp)
+static bool vl_open_serials(VLConfig *cfg, GError **errp)
 {
-    if (!vl_open_chardevs(cfg, errp)) {
-        return false;
-    }
-    if (cfg->serial_specs->len == 0) {
-        vl_default_serial(cfg);
-        return true;
-    }
     for (guint i = 0; i < cfg->serial_specs->len; i++) {
         const char *spec = g_ptr_array_index(cfg->serial_specs, i);
         g_autoptr(GError) err = NULL;
@@ -674,4 +779,41 @@ bool vl_open_backends(VLConfig *cfg, GError **errp)
         }
     }
     return true;
+}
+
+/*
+ * The HMP QEMU puts on a mux console: serial0 when no -monitor, -qmp or
+ * -mon was given, and any -serial mon:... backend.
+ */
+static bool vl_mux_monitors(VLConfig *cfg, GError **errp)
+{
+    for (guint i = 0; i < MAX_SERIAL_PORTS; i++) {
+        Chardev *c = cfg->ms.serial[i];
+        const char *spec = i < cfg->serial_specs->len ?
+                           g_ptr_array_index(cfg->serial_specs, i) : NULL;
+        bool want = spec ? g_str_has_prefix(spec, "mon:")
+                         : i == 0 && cfg->default_monitor;
+
+        if (c && want && chardev_is_mux(c) &&
+            !monitor_attach_mux_hmp(&cfg->ms, c, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Order: -chardev, -serial, the monitors, then the default console
+ * (which a -monitor stdio leaves without stdio), and the mux HMP.
+ */
+bool vl_open_backends(VLConfig *cfg, GError **errp)
+{
+    if (!vl_open_chardevs(cfg, errp) || !vl_open_serials(cfg, errp) ||
+        !monitor_init_all(&cfg->ms, cfg->monitor_specs, errp)) {
+        return false;
+    }
+    if (cfg->serial_specs->len == 0) {
+        vl_default_serial(cfg);
+    }
+    return vl_mux_monitors(cfg, errp);
 }

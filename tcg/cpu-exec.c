@@ -186,10 +186,23 @@ static void jmp_cache_set(CPUState *cpu, TranslationBlock *tb)
                    tb->tc_ptr);
 }
 
+/* -d exec and -d cpu at a TB entered from the loop (-dfilter applies). */
+static void log_tb_exec(CPUState *cpu, const TranslationBlock *tb)
+{
+    if (!log_in_filter(tb->pc)) {
+        return;
+    }
+    if (log_enabled(LOG_CPU) && cpu->ops->dump_state) {
+        cpu->ops->dump_state(cpu, log_file());
+    }
+    log_mask(LOG_EXEC, "Trace cpu=%d tb=%p pc=0x%" PRIx64 "\n",
+             cpu->cpu_index, (void *)tb, tb->pc);
+}
+
 static TranslationBlock *tb_find(CPUState *cpu)
 {
     uint64_t pc, cs_base;
-    uint32_t flags, cflags = tb_cpu_cflags();
+    uint32_t flags, cflags = tb_cpu_cflags() | cpu->tcg_cflags;
     TranslationBlock *tb;
 
     const TBJmpCacheEntry *e;
@@ -229,7 +242,7 @@ const void *helper_lookup_tb_ptr(void *env)
         tb_ctx.stats.lookup_misses++;
         return tb_ctx.epilogue_rx;
     }
-    if (G_UNLIKELY(log_enabled(LOG_EXEC))) {
+    if (G_UNLIKELY(log_tb_enabled(LOG_EXEC, pc))) {
         log_printf("Trace cpu=%d tb=%p pc=0x%" PRIx64 " (lookup)\n",
                    cpu->cpu_index, (void *)e->tb, pc);
     }
@@ -254,7 +267,8 @@ static bool cpu_handle_interrupt(CPUState *cpu)
 {
     int req = cpu->interrupt_request;
 
-    return req && cpu->ops->exec_interrupt &&
+    /* Not while the debugger steps (QEMU's default: no IRQ in a step). */
+    return req && !cpu->tcg_cflags && cpu->ops->exec_interrupt &&
            cpu->ops->exec_interrupt(cpu, req);
 }
 
@@ -315,16 +329,19 @@ static int cpu_exec_loop(CPUState *cpu)
             /* A translation may have evicted last_tb: check gen. */
             tb_add_jump(last_tb, tb_exit, tb, last_gen);
         }
-        log_mask(LOG_EXEC, "Trace cpu=%d tb=%p pc=0x%" PRIx64 "\n",
-                 cpu->cpu_index, (void *)tb, tb->pc);
-        if (log_enabled(LOG_TB_STATS)) {
-            tb->exec_count++;
+        if (G_UNLIKELY(kestrel_log_mask & (LOG_EXEC | LOG_CPU))) {
+            log_tb_exec(cpu, tb);
         }
 
         ret = tb_ctx.backend->exec(cpu->env, tb->tc_ptr);
 
         last_tb = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
         tb_exit = ret & TB_EXIT_MASK;
+        if (G_UNLIKELY(tb->cflags & CF_SINGLE_STEP) &&
+            tb_exit < TB_EXIT_ICOUNT_EXPIRED) {
+            /* The stepped insn ran (unchained: tb is the one that ran). */
+            return EXCP_DEBUG;
+        }
         last_gen = gen;
         if (tb_exit >= TB_EXIT_ICOUNT_EXPIRED) {
             /* Stopped at the entry of last_tb, before any of its insns. */

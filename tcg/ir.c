@@ -431,7 +431,7 @@ static void dump_cargs(IRContext *s, FILE *f, const IROp *op,
     }
 }
 
-static void dump_op(IRContext *s, FILE *f, const IROp *op)
+void ir_dump_op(IRContext *s, FILE *f, const IROp *op)
 {
     const IROpDef *def = &ir_op_defs[op->opc];
     unsigned nt = op->nb_oargs + op->nb_iargs;
@@ -479,7 +479,7 @@ void ir_dump(IRContext *s, FILE *f)
         if (op->opc == IR_OP_nop) {
             continue;
         }
-        dump_op(s, f, op);
+        ir_dump_op(s, f, op);
     }
 }
 

@@ -56,6 +56,9 @@ extern TBContext tb_ctx;
 extern pthread_mutex_t tb_ctx_lock;
 extern __thread bool tb_lock_held;
 
+/* Read one (s)LEB128 value of a TB's restore data; returns what follows. */
+const uint8_t *tb_get_leb(const uint8_t *p, uint64_t *val, bool sign);
+
 static inline void tb_lock(void)
 {
     pthread_mutex_lock(&tb_ctx_lock);

@@ -342,6 +342,20 @@ static void tb_unlink_outgoing(TranslationBlock *tb)
 /* ------------------------------------------------------------------ */
 /* Invalidation and eviction                                           */
 
+static void jmp_cache_drop(TBJmpCacheEntry *jc, uint32_t h,
+                           const TranslationBlock *tb)
+{
+    for (unsigned w = 0; w < TB_JMP_CACHE_WAYS; w++) {
+        TBJmpCacheEntry *e = &jc[h + w];
+
+        if (__atomic_load_n(&e->tb, __ATOMIC_RELAXED) == tb) {
+            __atomic_store_n(&e->tc_ptr, NULL, __ATOMIC_RELEASE);
+            __atomic_store_n(&e->tb, NULL, __ATOMIC_RELEASE);
+        }
+    }
+}
+
+/* Every jump cache of every vCPU, the swapped-out ones too. */
 static void tb_jmp_cache_remove(TranslationBlock *tb)
 {
     uint32_t h = tb_jmp_cache_hash(tb->pc);
@@ -349,15 +363,41 @@ static void tb_jmp_cache_remove(TranslationBlock *tb)
     for (unsigned i = 0; tb_ctx.cpus && i < tb_ctx.cpus->len; i++) {
         CPUState *cpu = g_ptr_array_index(tb_ctx.cpus, i);
 
-        for (unsigned w = 0; w < TB_JMP_CACHE_WAYS; w++) {
-            TBJmpCacheEntry *e = &cpu->tb_jmp_cache[h + w];
+        jmp_cache_drop(cpu->tb_jmp_cache, h, tb);
+        for (unsigned k = 0; k < CPU_JMP_CACHE_SPARES; k++) {
+            TBJmpCacheEntry *jc = __atomic_load_n(&cpu->tb_jmp_spare[k],
+                                                  __ATOMIC_ACQUIRE);
 
-            if (__atomic_load_n(&e->tb, __ATOMIC_RELAXED) == tb) {
-                __atomic_store_n(&e->tc_ptr, NULL, __ATOMIC_RELEASE);
-                __atomic_store_n(&e->tb, NULL, __ATOMIC_RELEASE);
+            if (jc && jc != cpu->tb_jmp_cache) {
+                jmp_cache_drop(jc, h, tb);
             }
         }
     }
+}
+
+void tb_jmp_cache_register(CPUState *cpu, TBJmpCacheEntry *jc)
+{
+    for (unsigned k = 0; k < CPU_JMP_CACHE_SPARES; k++) {
+        TBJmpCacheEntry *none = NULL;
+
+        if (__atomic_compare_exchange_n(&cpu->tb_jmp_spare[k], &none, jc,
+                                        false, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED)) {
+            return;
+        }
+    }
+    g_assert_not_reached();     /* more contexts than CPU_JMP_CACHE_SPARES */
+}
+
+void tb_jmp_cache_unregister(CPUState *cpu, TBJmpCacheEntry *jc)
+{
+    tb_lock();      /* no tb_jmp_cache_remove is looking at it then */
+    for (unsigned k = 0; k < CPU_JMP_CACHE_SPARES; k++) {
+        if (cpu->tb_jmp_spare[k] == jc) {
+            __atomic_store_n(&cpu->tb_jmp_spare[k], NULL, __ATOMIC_RELEASE);
+        }
+    }
+    tb_unlock();
 }
 
 /* Make tb unreachable: no lookup finds it, no jump enters it. */
@@ -630,7 +670,7 @@ static uint8_t *put_sleb(uint8_t *p, int64_t v)
     }
 }
 
-static const uint8_t *get_leb(const uint8_t *p, uint64_t *val, bool sign)
+const uint8_t *tb_get_leb(const uint8_t *p, uint64_t *val, bool sign)
 {
     uint64_t v = 0;
     unsigned shift = 0;
@@ -676,13 +716,13 @@ bool tb_restore_data(const TranslationBlock *tb, unsigned words,
 
     memset(data, 0, IR_INSN_START_WORDS * sizeof(*data));
     data[0] = tb->pc;
-    p = get_leb(p, &n, false);
+    p = tb_get_leb(p, &n, false);
     for (uint64_t i = 0; i < n; i++) {
         for (unsigned j = 0; j < words; j++) {
-            p = get_leb(p, &v, true);
+            p = tb_get_leb(p, &v, true);
             data[j] += v;
         }
-        p = get_leb(p, &v, false);
+        p = tb_get_leb(p, &v, false);
         end += v;
         if (off < end) {
             return true;
@@ -794,7 +834,7 @@ static TranslationBlock *tb_alloc(bool *region_was_empty)
 static void tb_log_ir(IRContext *s, const TranslationBlock *tb, int mask,
                       const char *what)
 {
-    if (log_enabled(mask)) {
+    if (log_tb_enabled(mask, tb->pc)) {
         FILE *f = log_file();
 
         fprintf(f, "%s: pc=0x%" PRIx64 "\n", what, tb->pc);
@@ -905,7 +945,7 @@ static bool tb_commit(TranslationBlock *tb, IRContext *s, int size)
 
 static void tb_log_out_asm(const TranslationBlock *tb)
 {
-    if (log_enabled(LOG_OUT_ASM)) {
+    if (log_tb_enabled(LOG_OUT_ASM, tb->pc)) {
         FILE *f = log_file();
 
         fprintf(f, "OUT: [size=%u] tb=%p pc=0x%" PRIx64 "\n", tb->tc_size,

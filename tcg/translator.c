@@ -71,6 +71,15 @@ void ir_gen_tb_start(IRContext *s, TranslationBlock *tb)
     if (tb->cflags & CF_USE_ICOUNT) {
         gen_icount_start(s);
     }
+    if (G_UNLIKELY(log_enabled(LOG_TB_STATS))) {
+        /* Exact counts, chained or not, for the hot-TB listing. */
+        IRTemp p = ir_const(s, IR_I64, (int64_t)(uintptr_t)&tb->exec_count);
+        IRTemp n = ir_temp_new(s, IR_I64);
+
+        ir_ld(s, n, p, 0, MO_64);
+        ir_addi(s, n, n, 1);
+        ir_st(s, n, p, 0, MO_64);
+    }
 }
 
 void ir_gen_tb_end(IRContext *s, TranslationBlock *tb)

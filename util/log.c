@@ -9,6 +9,12 @@
 int kestrel_log_mask;
 static FILE *log_stream;
 
+/* -dfilter: inclusive [start, last] ranges; none means everything. */
+typedef struct LogRange {
+    uint64_t start, last;
+} LogRange;
+static GArray *log_ranges;
+
 static const struct {
     const char *name;
     int mask;
@@ -81,6 +87,14 @@ int log_parse_items(const char *str, GError **errp)
     return mask;
 }
 
+FILE *log_swap_file(FILE *f)
+{
+    FILE *old = log_stream;
+
+    log_stream = f;
+    return old;
+}
+
 bool log_set_file(const char *path, GError **errp)
 {
     FILE *f;
@@ -104,4 +118,93 @@ bool log_set_file(const char *path, GError **errp)
     }
     log_stream = f;
     return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* -dfilter                                                            */
+
+/* One range: START..LAST (inclusive), START+SIZE or START-SIZE. */
+static bool log_parse_range(const char *spec, LogRange *out, GError **errp)
+{
+    const char *r = spec, *sep = strstr(spec, "..");
+    char *end;
+    uint64_t a, b;
+    char op;
+
+    errno = 0;
+    a = g_ascii_strtoull(r, &end, 0);
+    if (end == r || errno) {
+        goto bad;
+    }
+    if (sep && end == sep) {
+        op = '.';
+        r = sep + 2;
+    } else if (*end == '+' || *end == '-') {
+        op = *end;
+        r = end + 1;
+    } else {
+        goto bad;
+    }
+    b = g_ascii_strtoull(r, &end, 0);
+    if (end == r || *end || errno) {
+        goto bad;
+    }
+    if (op == '.') {
+        if (b < a) {
+            goto bad;
+        }
+        *out = (LogRange){ a, b };
+    } else if (b == 0) {
+        goto bad;
+    } else if (op == '+') {
+        *out = (LogRange){ a, a + b - 1 < a ? UINT64_MAX : a + b - 1 };
+    } else {
+        *out = (LogRange){ b - 1 > a ? 0 : a - (b - 1), a };
+    }
+    return true;
+bad:
+    g_set_error(errp, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                "-dfilter: invalid range '%s' (START..LAST, START+SIZE or "
+                "START-SIZE)", spec);
+    return false;
+}
+
+bool log_set_dfilter(const char *spec, GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    GArray *ranges = g_array_new(false, false, sizeof(LogRange));
+
+    for (char **p = parts; *p; p++) {
+        LogRange r;
+
+        if (!log_parse_range(g_strstrip(*p), &r, errp)) {
+            g_array_free(ranges, true);
+            return false;
+        }
+        g_array_append_val(ranges, r);
+    }
+    if (log_ranges) {
+        g_array_free(log_ranges, true);
+    }
+    log_ranges = ranges;
+    if (!ranges->len) {
+        g_array_free(ranges, true);
+        log_ranges = NULL;
+    }
+    return true;
+}
+
+bool log_in_filter(uint64_t addr)
+{
+    if (!log_ranges) {
+        return true;
+    }
+    for (guint i = 0; i < log_ranges->len; i++) {
+        const LogRange *r = &g_array_index(log_ranges, LogRange, i);
+
+        if (addr >= r->start && addr <= r->last) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -29,6 +29,7 @@
 #include "kestrel/sysemu.h"
 #include "kestrel/tb.h"
 #include "kestrel/tlb.h"
+#include "a64-gdb.h"
 #include "cpu-sys.h"
 #include "translate.h"
 
@@ -551,6 +552,8 @@ static const CPUArchOps a64_sys_cpu_ops = {
     .do_interrupt = a64_do_interrupt,
     .mmu_index = a64_sys_mmu_index,
     .dump_state = a64_dump_state,
+    .dump_mmu = a64_dump_mmu,
+    .gdb = &a64_gdb_sys_ops,
 };
 
 /* ------------------------------------------------------------------ */

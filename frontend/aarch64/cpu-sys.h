@@ -106,6 +106,8 @@ typedef struct A64Walk {
 /* Translate va for access_type in mmu_idx; false with w->fsc on fault. */
 bool a64_mmu_translate(ARMCPU *cpu, uint64_t va, int access_type,
                        int mmu_idx, A64Walk *w);
+/* mmu-dump.c: `info tlb` (CPUArchOps.dump_mmu). */
+void a64_dump_mmu(CPUState *cs, FILE *f);
 bool a64_tlb_fill(CPUState *cs, uint64_t vaddr, int size, int access_type,
                   int mmu_idx, bool probe, uintptr_t retaddr);
 G_NORETURN void a64_do_unaligned_access(CPUState *cs, uint64_t vaddr,

@@ -20,6 +20,7 @@
 
 #include <capstone/capstone.h>
 
+#include "kestrel/debug.h"
 #include "kestrel/log.h"
 #include "translate.h"
 
@@ -450,6 +451,26 @@ static void a64_trans_insn(DisasContext *ctx, uint32_t insn)
     unallocated_encoding(ctx);
 }
 
+/*
+ * A debugger breakpoint at the next insn: end the TB with EXCP_DEBUG
+ * there.  The TB covers the insn (size + 4), so removing the breakpoint
+ * invalidates it.
+ */
+static bool a64_breakpoint(DisasContext *dc, CPUState *cpu, unsigned *n)
+{
+    IRContext *s = dc->s;
+
+    if (!translator_breakpoint_at(cpu, dc->tb->cflags, dc->pc_curr)) {
+        return false;
+    }
+    ir_insn_start(s, dc->pc_curr, 0, 0);
+    (*n)++;
+    ir_movi(s, cpu_pc, (int64_t)dc->pc_curr);
+    ir_gen_debug_exception(s);
+    dc->pc_curr += 4;
+    return true;
+}
+
 void a64_translate(CPUState *cpu, IRContext *s, TranslationBlock *tb,
                    int max_insns)
 {
@@ -474,20 +495,23 @@ void a64_translate(CPUState *cpu, IRContext *s, TranslationBlock *tb,
     if (max_insns <= 0 || max_insns > IR_MAX_INSNS) {
         max_insns = IR_MAX_INSNS;
     }
-    if (log_enabled(LOG_IN_ASM)) {
+    if (log_tb_enabled(LOG_IN_ASM, tb->pc)) {
         log_printf("----------------\nIN: \n");
     }
     ir_gen_tb_start(s, tb);
     for (;;) {
         uint32_t insn;
 
+        if (a64_breakpoint(&dc, cpu, &n)) {
+            break;
+        }
         if (!a64_fetch(&dc, dc.pc_curr, &insn)) {
             /* Never the first insn: get_code_phys checked that one. */
             g_assert(n > 0);
             gen_goto_tb(&dc, 0, dc.pc_curr);
             break;
         }
-        if (log_enabled(LOG_IN_ASM)) {
+        if (log_tb_enabled(LOG_IN_ASM, tb->pc)) {
             a64_log_insn(dc.pc_curr, insn);
         }
         ir_insn_start(s, dc.pc_curr, 0, 0);
@@ -514,7 +538,7 @@ void a64_translate(CPUState *cpu, IRContext *s, TranslationBlock *tb,
     tb->size = (uint32_t)(dc.pc_curr - tb->pc);
     tb->icount = (uint16_t)n;
     ir_gen_tb_end(s, tb);
-    if (log_enabled(LOG_IN_ASM)) {
+    if (log_tb_enabled(LOG_IN_ASM, tb->pc)) {
         log_printf("\n");
     }
 }

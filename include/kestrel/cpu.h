@@ -206,6 +206,8 @@ enum {
  * touches one cache line (not the entry and then the TB).  tc_ptr NULL
  * marks an empty or invalidated entry.
  */
+#define CPU_JMP_CACHE_SPARES 8
+
 typedef struct TBJmpCacheEntry {
     uint64_t pc;
     uint64_t key;                   /* flags | (uint64_t)cflags << 32 */
@@ -228,6 +230,12 @@ typedef struct CPUState {
     struct AddressSpace *as;      /* what this CPU's physical accesses see */
     TBJmpCacheEntry *tb_jmp_cache;/* tb_jmp_cache_new(): 2^bits entries,
                                      bits from TCGOptions.jmp_cache_bits */
+    /*
+     * Jump caches of this vCPU not in use now (softmmu's inactive
+     * address-space contexts, tb_jmp_cache_register): invalidating a TB
+     * clears it from these too, since no TB pointer check guards a hit.
+     */
+    TBJmpCacheEntry *tb_jmp_spare[CPU_JMP_CACHE_SPARES];
     void *opaque;                 /* owner (board, user-mode thread) */
 
     /*

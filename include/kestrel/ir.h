@@ -479,6 +479,12 @@ typedef struct IRContext {
                        MemOpIdx oi, uintptr_t retaddr);
 
     bool optimize;              /* run ir_optimize (default true) */
+    /*
+     * Debugger watchpoints in user mode (tcg/debug.c): when set, called
+     * before each guest load/store is emitted, to emit a check.
+     */
+    void (*mem_watch)(struct IRContext *s, IRTemp addr, MemOpIdx oi,
+                      bool is_write);
 } IRContext;
 
 /* ------------------------------------------------------------------ */
@@ -676,24 +682,36 @@ static inline void ir_st(IRContext *s, IRTemp v, IRTemp base, int32_t ofs,
 static inline void ir_qemu_ld(IRContext *s, IRTemp d, IRTemp addr,
                               unsigned mmu_idx, MemOp mop)
 {
+    if (G_UNLIKELY(s->mem_watch)) {
+        s->mem_watch(s, addr, make_memop_idx(mop, mmu_idx), false);
+    }
     ir_emit(s, IR_OP_qemu_ld, ir_temp_type(s, d),
             IR_A(d, addr, make_memop_idx(mop, mmu_idx)));
 }
 static inline void ir_qemu_st(IRContext *s, IRTemp v, IRTemp addr,
                               unsigned mmu_idx, MemOp mop)
 {
+    if (G_UNLIKELY(s->mem_watch)) {
+        s->mem_watch(s, addr, make_memop_idx(mop, mmu_idx), true);
+    }
     ir_emit(s, IR_OP_qemu_st, ir_temp_type(s, v),
             IR_A(v, addr, make_memop_idx(mop, mmu_idx)));
 }
 static inline void ir_qemu_ld128(IRContext *s, IRTemp lo, IRTemp hi,
                                  IRTemp addr, unsigned mmu_idx, MemOp mop)
 {
+    if (G_UNLIKELY(s->mem_watch)) {
+        s->mem_watch(s, addr, make_memop_idx(mop, mmu_idx), false);
+    }
     ir_emit(s, IR_OP_qemu_ld128, IR_I64,
             IR_A(lo, hi, addr, make_memop_idx(mop, mmu_idx)));
 }
 static inline void ir_qemu_st128(IRContext *s, IRTemp lo, IRTemp hi,
                                  IRTemp addr, unsigned mmu_idx, MemOp mop)
 {
+    if (G_UNLIKELY(s->mem_watch)) {
+        s->mem_watch(s, addr, make_memop_idx(mop, mmu_idx), true);
+    }
     ir_emit(s, IR_OP_qemu_st128, IR_I64,
             IR_A(lo, hi, addr, make_memop_idx(mop, mmu_idx)));
 }
@@ -731,6 +749,8 @@ void ir_call(IRContext *s, const IRHelperInfo *info, IRTemp ret,
 
 /* Text form, one op per line, as printed by -d op / -d op_opt. */
 void ir_dump(IRContext *s, FILE *f);
+/* One op of s, as ir_dump prints it (one line). */
+void ir_dump_op(IRContext *s, FILE *f, const IROp *op);
 /* Format one temp ("x0", "tmp12", "$0x10") into buf. */
 const char *ir_temp_name(IRContext *s, IRTemp t, char *buf, size_t len);
 

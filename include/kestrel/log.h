@@ -8,6 +8,7 @@
 #define KESTREL_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <glib.h>
@@ -53,6 +54,27 @@ void log_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 int log_parse_items(const char *str, GError **errp);
 /* Print the items -d accepts to f. */
 void log_print_help(FILE *f);
+/*
+ * -dfilter: limit the per-TB logs (in_asm, op, op_opt, out_asm, exec,
+ * cpu) to TBs starting in the given ranges, "START..LAST", "START+SIZE"
+ * or "START-SIZE", comma separated (QEMU's syntax).  False with *errp.
+ */
+bool log_set_dfilter(const char *spec, GError **errp);
+/* Whether addr passes -dfilter (always, without one). */
+bool log_in_filter(uint64_t addr);
+
+/*
+ * Send the log to f (NULL: stderr) until swapped back; returns the
+ * previous stream (to capture a log into memory).
+ */
+FILE *log_swap_file(FILE *f);
+
+/* Whether per-TB log item mask is on for the TB at pc (-dfilter). */
+static inline bool log_tb_enabled(int mask, uint64_t pc)
+{
+    return log_enabled(mask) && log_in_filter(pc);
+}
+
 /* Set the log file (-D); NULL means stderr.  False with *errp on error. */
 bool log_set_file(const char *path, GError **errp);
 

@@ -80,6 +80,29 @@ void system_reset_request(void);
 void system_register_reset(void (*fn)(void *opaque), void *opaque);
 
 /* ------------------------------------------------------------------ */
+/* Run state (the monitor's stop/cont, the gdb stub, -S)               */
+
+/*
+ * Stop the VM: every vCPU leaves guest code and parks, and CLOCK_VIRTUAL
+ * stops; on return no vCPU runs guest code.  Resets and shutdowns still
+ * work while stopped (a reset leaves the VM stopped).  Main loop thread
+ * with the BQL held; also before machine_run (-S: start stopped).  A
+ * no-op if already stopped.
+ */
+void vm_stop(void);
+/* Resume a stopped VM (main loop thread, BQL held); no-op if running. */
+void vm_start(void);
+/* From any thread (a vCPU hitting a breakpoint): vm_stop, soon. */
+void vm_stop_request(void);
+bool runstate_is_running(void);
+/*
+ * Call fn(running, opaque) after each change of the run state, in
+ * registration order, main loop thread, BQL held.
+ */
+void runstate_add_notifier(void (*fn)(bool running, void *opaque),
+                           void *opaque);
+
+/* ------------------------------------------------------------------ */
 /* Character backends (-serial, -chardev)                             */
 
 typedef struct Chardev Chardev;

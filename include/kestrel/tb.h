@@ -157,6 +157,12 @@ const TBCacheStats *tcg_stats(void);
  * bad property.
  */
 bool tcg_parse_accel_opts(const char *arg, TCGOptions *opts, GError **errp);
+/*
+ * The n hottest TBs (exact counts need -d tb_stats from translation on),
+ * each guest insn with its IR and host code (tcg/tb-stats.c).  Translates
+ * the listed TBs again on the first vCPU: call with the vCPUs stopped.
+ */
+void tcg_dump_hot_tbs(FILE *f, unsigned n);
 /* Print TBCacheStats (for -d tb_stats at exit, or the monitor). */
 void tcg_print_stats(FILE *f);
 
@@ -183,6 +189,13 @@ void tb_flush(void);
  * of code may have changed (TLB flush).
  */
 void tb_jmp_cache_clear(CPUState *cpu);
+/*
+ * jc (from tb_jmp_cache_new) also belongs to cpu, swapped in and out of
+ * cpu->tb_jmp_cache: keep it free of invalidated TBs while it is out.
+ * At most CPU_JMP_CACHE_SPARES; unregister before freeing it.
+ */
+void tb_jmp_cache_register(CPUState *cpu, TBJmpCacheEntry *jc);
+void tb_jmp_cache_unregister(CPUState *cpu, TBJmpCacheEntry *jc);
 /* A zeroed jump cache for CPUState.tb_jmp_cache (g_free it). */
 TBJmpCacheEntry *tb_jmp_cache_new(void);
 /* Forget every entry of jump cache jc (from tb_jmp_cache_new). */

@@ -107,4 +107,14 @@ void *tlb_probe_host(CPUState *cpu, uint64_t addr, unsigned len,
 uint64_t get_page_addr_code(CPUState *cpu, uint64_t vaddr, int mmu_idx);
 uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx);
 
+/*
+ * The debugger's access to len bytes of cpu's virtual memory at addr,
+ * translated as the CPU would now (CPUGdbOps.phys_addr_debug: no fault,
+ * no TLB change).  Only RAM and ROM are accessible, so device state is
+ * never touched; writes invalidate translated code.  0, -EFAULT
+ * (unmapped or a device), -ENOSYS (the CPU cannot translate).
+ */
+int cpu_memory_rw_debug(CPUState *cpu, uint64_t addr, void *buf, size_t len,
+                        bool is_write);
+
 #endif /* KESTREL_TLB_H */

@@ -91,15 +91,23 @@ expect "-icount thread=multi" \
     -M virt -icount 3 -accel tcg,thread=multi
 expect "bad -icount" "$P: -icount: invalid shift 'x' (0..10 or auto)" \
     -M virt -icount shift=x
-expect "-gdb" "$P: -gdb: the gdb stub is not supported yet" \
-    -M virt -gdb tcp::1234
-expect "-s" "$P: -s: the gdb stub is not supported yet" -M virt -s
-expect "-S" "$P: -S: starting stopped needs the monitor, not supported yet" \
-    -M virt -S
-expect "-monitor" "$P: -monitor: the monitor is not supported yet" \
-    -M virt -monitor stdio
-expect "-qmp" "$P: -qmp: QMP is not supported yet" \
-    -M virt -qmp unix:/tmp/q,server=on
+expect "bad -gdb" "$P: -gdb: 'serial:x': expected tcp::PORT, tcp:HOST:PORT, \
+unix:PATH or a port number" -M virt -gdb serial:x
+expect "-gdb port range" "$P: -gdb: 'tcp::70000': expected tcp::PORT, \
+tcp:HOST:PORT, unix:PATH or a port number" -M virt -gdb tcp::70000
+expect "-monitor" "$P: -monitor: unknown character backend 'bogus:x'" \
+    -M virt -monitor bogus:x
+expect "-qmp" "$P: -qmp: unknown character backend 'bogus:x'" \
+    -M virt -qmp bogus:x
+expect "-mon property" "$P: -mon: unknown or bad property 'foo=bar'" \
+    -M virt -mon foo=bar
+expect "-mon no chardev" "$P: -mon: 'mode=control' needs chardev=ID" \
+    -M virt -mon mode=control
+expect "-mon unknown chardev" "$P: -mon: no -chardev with id 'nope'" \
+    -M virt -mon chardev=nope
+expect "-nic user" \
+    "$P: -nic/-net: 'user': networking is not supported (only none)" \
+    -M virt -nic user
 expect "-display gtk" "$P: -display: 'gtk' is not supported (only none)" \
     -M virt -display gtk
 expect "bad -serial" "$P: -serial: unknown character backend 'vc:80Cx24C'" \

@@ -5,8 +5,8 @@
  * order, only through blk_run_completions, with the event fd readable
  * exactly while completions wait; read-only backends refuse writes with
  * -EPERM; drain; cache-mode flags; -drive spec parsing and its errors;
- * drive lookup by id and by interface/index; -snapshot leaves the image
- * untouched (when the qcow2 driver is there).
+ * drive lookup by id and by interface/index (or its alias unit);
+ * -snapshot leaves the image untouched (when the qcow2 driver is there).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -442,6 +442,42 @@ static void test_drive_lookup(void **state)
     assert_null(drive_get_by_type(IF_VIRTIO, 0));
 }
 
+/*
+ * unit=N is index=N under QEMU's other name (-drive if=pflash,unit=1):
+ * both place the drive, and they share one numbering.
+ */
+static void test_drive_unit(void **state)
+{
+    g_autofree char *a = make_image("u.raw", 0);
+    g_autofree char *s1 = g_strdup_printf("file=%s,format=raw,if=pflash,"
+                                          "unit=1,readonly=on", a);
+    g_autofree char *s2 = g_strdup_printf("file=%s,format=raw,if=pflash,"
+                                          "readonly=on", a);
+    g_autofree char *s3 = g_strdup_printf("file=%s,format=raw,if=pflash,"
+                                          "index=1,readonly=on", a);
+    g_autofree char *s4 = g_strdup_printf("file=%s,unit=x", a);
+    g_autofree char *s5 = g_strdup_printf("file=%s,if=none,unit=0", a);
+    GError *err = NULL;
+    DriveInfo *d1, *d2;
+
+    d1 = drive_add(s1, false, &err);
+    assert_non_null(d1);
+    d2 = drive_add(s2, false, &err);
+    assert_non_null(d2);
+    assert_int_equal(d1->type, IF_PFLASH);
+    assert_int_equal(d1->index, 1);
+    assert_int_equal(d2->index, -1);
+    assert_ptr_equal(drive_get_by_type(IF_PFLASH, 0), d2);
+    assert_ptr_equal(drive_get_by_type(IF_PFLASH, 1), d1);
+    assert_null(drive_get_by_type(IF_PFLASH, 2));
+    expect_err(s3, g_strdup_printf("-drive %s: index=1 is already in use",
+                                   s3));
+    expect_err(s4, g_strdup_printf("-drive %s: invalid unit='x'", s4));
+    expect_err(s5, g_strdup_printf("-drive %s: index= makes no sense "
+                                   "with if=none", s5));
+    drive_close_all();
+}
+
 /* Writes through a drive reach the image; drive_close_all flushes. */
 static void test_drive_write(void **state)
 {
@@ -541,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_cache_flags),
         cmocka_unit_test(test_drive_errors),
         cmocka_unit_test(test_drive_lookup),
+        cmocka_unit_test(test_drive_unit),
         cmocka_unit_test(test_drive_write),
         cmocka_unit_test(test_drive_probe_warning),
         cmocka_unit_test(test_drive_snapshot),
