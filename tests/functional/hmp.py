@@ -120,6 +120,10 @@ def hmp_transcript(con, t, version):
     cmd("x/1i 0x%x" % SPIN, "0x%08x:  14000000  b        #0x%x\n"
         % (SPIN, SPIN))
     cmd("info mtree", MTREE)
+    # No -d tb_stats: no block carries a counter.
+    cmd("info tbs 3", "No TB execution counts (they are kept with "
+        "-d tb_stats from translation on).\n")
+    cmd("info tbs x", "info tbs: invalid count 'x'\n")
     cmd("foo", "unknown command: 'foo'\n")
     cmd("info foo", "unknown command: 'info foo'\n")
     cmd("cont", "")
