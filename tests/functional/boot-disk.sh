@@ -196,6 +196,17 @@ elif ! "$IMG_TOOL" create -f qcow2 "$tmp/disk.qcow2" 8M >/dev/null; then
 else
     boot qcow2-write write -drive "file=$tmp/disk.qcow2,format=qcow2"
     check_write qcow2-write
+    # What the guest wrote through Kestrel, as Debian's qemu-img sees it.
+    if command -v qemu-img >/dev/null; then
+        qemu-img check "$tmp/disk.qcow2" > "$tmp/qcheck" 2>&1 ||
+            fail "qemu-img check of the guest-written image: $(cat "$tmp/qcheck")"
+        grep -q "No errors were found on the image." "$tmp/qcheck" ||
+            fail "qemu-img check: $(cat "$tmp/qcheck")"
+        qemu-img convert -O raw "$tmp/disk.qcow2" "$tmp/q.raw" ||
+            fail "qemu-img convert of the guest-written image"
+        [ "$(head -c 1048576 "$tmp/q.raw" | sha256sum | cut -d' ' -f1)" = \
+          "$wrote" ] || fail "qemu-img reads other data than the guest wrote"
+    fi
     boot qcow2-read read -drive "file=$tmp/disk.qcow2,readonly=on"
     [ "$(field qcow2-read read)" = "$wrote" ] ||
         fail "qcow2-read: read $(field qcow2-read read), wrote $wrote"
