@@ -124,6 +124,8 @@ def hmp_transcript(con, t, version):
     cmd("info tbs 3", "No TB execution counts (they are kept with "
         "-d tb_stats from translation on).\n")
     cmd("info tbs x", "info tbs: invalid count 'x'\n")
+    cmd("log guest_errors,unimp", "")
+    cmd("log none", "")
     cmd("foo", "unknown command: 'foo'\n")
     cmd("info foo", "unknown command: 'info foo'\n")
     cmd("cont", "")
