@@ -7,6 +7,8 @@
  *     gdbstub.c  the session: command dispatch, stop replies; it knows
  *                the machine only through GdbTargetOps
  *     socket.c   "tcp::PORT", "unix:PATH", "PORT" specs -> listening fd
+ *     cpus.c     GdbTargetOps parts both glue layers share (vCPU list,
+ *                breakpoints on every vCPU); needs tcg/debug.c
  *     system.c   GdbTargetOps for system mode (main loop, vm_stop)
  *     user.c     GdbTargetOps for linux-user (blocking, per stop)
  *
@@ -169,5 +171,24 @@ enum {
 int gdb_socket_listen(const char *spec, char **desc, GError **errp);
 /* Accept one client (blocking), TCP_NODELAY; -1 on error. */
 int gdb_socket_accept(int listen_fd);
+/*
+ * Send all of buf to fd, retrying on EINTR; gives up quietly on an
+ * error or hang-up, which the reading side then notices.
+ */
+void gdb_socket_write_all(int fd, const uint8_t *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* cpus.c: GdbTargetOps members for system.c and user.c                */
+
+int gdb_cpus_count(void *opaque);
+CPUState *gdb_cpus_get(void *opaque, int index);
+/* On every vCPU; a failed insert is undone on the vCPUs that took it. */
+int gdb_cpus_insert_bp(void *opaque, int type, uint64_t addr, uint64_t len);
+/* From every vCPU; the first error, after trying them all. */
+int gdb_cpus_remove_bp(void *opaque, int type, uint64_t addr, uint64_t len);
+/* Breakpoints, watchpoints and single-step off on every vCPU. */
+void gdb_cpus_remove_all_bps(void *opaque);
+/* Single-step the vCPUs whose act[] is GDB_ACT_STEP, clear the others. */
+void gdb_cpus_set_steps(const GdbAction *act, int n);
 
 #endif /* KESTREL_GDBSTUB_INTERNAL_H */

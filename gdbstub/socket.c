@@ -145,3 +145,19 @@ int gdb_socket_accept(int listen_fd)
     }
     return fd;
 }
+
+void gdb_socket_write_all(int fd, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t r = send(fd, buf, len, MSG_NOSIGNAL);
+
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return;
+        }
+        buf += r;
+        len -= (size_t)r;
+    }
+}

@@ -36,91 +36,15 @@ static GdbSystem gdb_sys = { .listen_fd = -1, .fd = -1 };
 /* ------------------------------------------------------------------ */
 /* GdbTargetOps                                                        */
 
-static int sys_nb_cpus(void *opaque)
-{
-    return cpu_list_count();
-}
-
-static CPUState *sys_cpu(void *opaque, int i)
-{
-    return cpu_list_get(i);
-}
-
 static int sys_mem_rw(void *opaque, CPUState *cpu, uint64_t addr,
                       uint8_t *buf, size_t len, bool write)
 {
     return cpu ? cpu_memory_rw_debug(cpu, addr, buf, len, write) : -EINVAL;
 }
 
-static int wp_flags(int type)
-{
-    return type == GDB_WP_WRITE ? BP_MEM_WRITE
-         : type == GDB_WP_READ ? BP_MEM_READ : BP_MEM_ACCESS;
-}
-
-/* Insert on every vCPU; undo on failure. */
-static int sys_insert_bp(void *opaque, int type, uint64_t addr,
-                         uint64_t len)
-{
-    int n = cpu_list_count();
-    int r = 0, i;
-
-    for (i = 0; i < n && r == 0; i++) {
-        CPUState *cpu = cpu_list_get(i);
-
-        r = type <= GDB_BP_HW ? cpu_breakpoint_insert(cpu, addr)
-                              : cpu_watchpoint_insert(cpu, addr, len,
-                                                      wp_flags(type));
-    }
-    if (r < 0) {
-        for (int j = 0; j < i - 1; j++) {
-            CPUState *cpu = cpu_list_get(j);
-
-            if (type <= GDB_BP_HW) {
-                cpu_breakpoint_remove(cpu, addr);
-            } else {
-                cpu_watchpoint_remove(cpu, addr, len, wp_flags(type));
-            }
-        }
-    }
-    return r;
-}
-
-static int sys_remove_bp(void *opaque, int type, uint64_t addr,
-                         uint64_t len)
-{
-    int n = cpu_list_count();
-    int r = 0;
-
-    for (int i = 0; i < n; i++) {
-        CPUState *cpu = cpu_list_get(i);
-        int e = type <= GDB_BP_HW
-                ? cpu_breakpoint_remove(cpu, addr)
-                : cpu_watchpoint_remove(cpu, addr, len, wp_flags(type));
-
-        r = r ? r : e;
-    }
-    return r;
-}
-
-static void sys_remove_all_bps(void *opaque)
-{
-    int n = cpu_list_count();
-
-    for (int i = 0; i < n; i++) {
-        CPUState *cpu = cpu_list_get(i);
-
-        cpu_breakpoint_remove_all(cpu);
-        cpu_watchpoint_remove_all(cpu);
-        cpu_single_step(cpu, false);
-    }
-}
-
 static void sys_resume(void *opaque, const GdbAction *act, int n)
 {
-    for (int i = 0; i < n; i++) {
-        cpu_single_step(cpu_list_get(i), act[i] == GDB_ACT_STEP);
-    }
+    gdb_cpus_set_steps(act, n);
     __atomic_store_n(&gdb_sys.debug_cpu, NULL, __ATOMIC_RELEASE);
     if (runstate_is_running()) {
         /* Someone resumed it under us (monitor): report at once. */
@@ -147,27 +71,17 @@ static void sys_detach(void *opaque)
 
 static void sys_write(void *opaque, const uint8_t *buf, size_t len)
 {
-    while (gdb_sys.fd >= 0 && len > 0) {
-        ssize_t r = write(gdb_sys.fd, buf, len);
-
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            return;     /* the read handler notices the hang-up */
-        }
-        buf += r;
-        len -= (size_t)r;
-    }
+    /* On an error the read handler notices the hang-up. */
+    gdb_socket_write_all(gdb_sys.fd, buf, len);
 }
 
 static const GdbTargetOps sys_ops = {
-    .nb_cpus = sys_nb_cpus,
-    .cpu = sys_cpu,
+    .nb_cpus = gdb_cpus_count,
+    .cpu = gdb_cpus_get,
     .mem_rw = sys_mem_rw,
-    .insert_bp = sys_insert_bp,
-    .remove_bp = sys_remove_bp,
-    .remove_all_bps = sys_remove_all_bps,
+    .insert_bp = gdb_cpus_insert_bp,
+    .remove_bp = gdb_cpus_remove_bp,
+    .remove_all_bps = gdb_cpus_remove_all_bps,
     .resume = sys_resume,
     .interrupt = sys_interrupt,
     .kill = sys_kill,
@@ -211,7 +125,7 @@ static void client_close(void)
     main_loop_set_fd_handler(gdb_sys.fd, NULL, NULL);
     close(gdb_sys.fd);
     gdb_sys.fd = -1;
-    sys_remove_all_bps(NULL);
+    gdb_cpus_remove_all_bps(NULL);
     gdb_session_destroy(&gdb_sys.sess);
     if (!runstate_is_running()) {
         vm_start();

@@ -51,16 +51,6 @@ volatile int gdbserver_user_interrupt;
 /* ------------------------------------------------------------------ */
 /* GdbTargetOps                                                        */
 
-static int user_nb_cpus(void *opaque)
-{
-    return cpu_list_count();
-}
-
-static CPUState *user_cpu(void *opaque, int i)
-{
-    return cpu_list_get(i);
-}
-
 static int user_mem_rw(void *opaque, CPUState *cpu, uint64_t addr,
                        uint8_t *buf, size_t len, bool write)
 {
@@ -79,63 +69,9 @@ static int user_mem_rw(void *opaque, CPUState *cpu, uint64_t addr,
     return host ? 0 : -EFAULT;
 }
 
-static int wp_flags(int type)
-{
-    return type == GDB_WP_WRITE ? BP_MEM_WRITE
-         : type == GDB_WP_READ ? BP_MEM_READ : BP_MEM_ACCESS;
-}
-
-static int user_insert_bp(void *opaque, int type, uint64_t addr,
-                          uint64_t len)
-{
-    int n = cpu_list_count();
-    int r = 0;
-
-    for (int i = 0; i < n && r == 0; i++) {
-        CPUState *cpu = cpu_list_get(i);
-
-        r = type <= GDB_BP_HW ? cpu_breakpoint_insert(cpu, addr)
-                              : cpu_watchpoint_insert(cpu, addr, len,
-                                                      wp_flags(type));
-    }
-    return r;
-}
-
-static int user_remove_bp(void *opaque, int type, uint64_t addr,
-                          uint64_t len)
-{
-    int n = cpu_list_count();
-    int r = 0;
-
-    for (int i = 0; i < n; i++) {
-        CPUState *cpu = cpu_list_get(i);
-        int e = type <= GDB_BP_HW
-                ? cpu_breakpoint_remove(cpu, addr)
-                : cpu_watchpoint_remove(cpu, addr, len, wp_flags(type));
-
-        r = r ? r : e;
-    }
-    return r;
-}
-
-static void user_remove_all_bps(void *opaque)
-{
-    int n = cpu_list_count();
-
-    for (int i = 0; i < n; i++) {
-        CPUState *cpu = cpu_list_get(i);
-
-        cpu_breakpoint_remove_all(cpu);
-        cpu_watchpoint_remove_all(cpu);
-        cpu_single_step(cpu, false);
-    }
-}
-
 static void user_resume(void *opaque, const GdbAction *act, int n)
 {
-    for (int i = 0; i < n; i++) {
-        cpu_single_step(cpu_list_get(i), act[i] == GDB_ACT_STEP);
-    }
+    gdb_cpus_set_steps(act, n);
     pthread_cond_broadcast(&gdb_user.resumed);
 }
 
@@ -176,27 +112,16 @@ static bool user_offsets(void *opaque, uint64_t *text, uint64_t *data)
 
 static void user_write(void *opaque, const uint8_t *buf, size_t len)
 {
-    while (gdb_user.fd >= 0 && len > 0) {
-        ssize_t r = send(gdb_user.fd, buf, len, MSG_NOSIGNAL);
-
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            return;
-        }
-        buf += r;
-        len -= (size_t)r;
-    }
+    gdb_socket_write_all(gdb_user.fd, buf, len);
 }
 
 static const GdbTargetOps user_ops = {
-    .nb_cpus = user_nb_cpus,
-    .cpu = user_cpu,
+    .nb_cpus = gdb_cpus_count,
+    .cpu = gdb_cpus_get,
     .mem_rw = user_mem_rw,
-    .insert_bp = user_insert_bp,
-    .remove_bp = user_remove_bp,
-    .remove_all_bps = user_remove_all_bps,
+    .insert_bp = gdb_cpus_insert_bp,
+    .remove_bp = gdb_cpus_remove_bp,
+    .remove_all_bps = gdb_cpus_remove_all_bps,
     .resume = user_resume,
     .interrupt = user_interrupt,
     .kill = user_kill,
@@ -221,7 +146,7 @@ static void serve(void)
         }
         if (n <= 0) {
             /* GDB went away: run on without it. */
-            user_remove_all_bps(NULL);
+            gdb_cpus_remove_all_bps(NULL);
             user_close();
             break;
         }
@@ -323,7 +248,7 @@ void gdbserver_user_fork_child(void)
     close(gdb_user.fd);
     gdb_user.fd = -1;
     gdb_user.watcher_started = false;
-    user_remove_all_bps(NULL);
+    gdb_cpus_remove_all_bps(NULL);
 }
 
 void gdbserver_user_set_load_bias(uint64_t bias)

@@ -153,6 +153,25 @@ static int check_image(const char *filename, const char *fmt, int fix,
     return r.corruptions ? 2 : r.leaks ? 3 : 0;
 }
 
+/* -r leaks|all */
+static int check_opt(int c, void *opaque)
+{
+    int *fix = opaque;
+
+    if (c != 'r') {
+        return IMG_ARGS_UNKNOWN;
+    }
+    if (!strcmp(optarg, "leaks")) {
+        *fix = BDRV_FIX_LEAKS;
+    } else if (!strcmp(optarg, "all")) {
+        *fix = BDRV_FIX_LEAKS | BDRV_FIX_ERRORS;
+    } else {
+        return img_usage_error("Unknown option value for -r "
+                               "(expecting 'leaks' or 'all'): %s", optarg);
+    }
+    return 0;
+}
+
 int img_check(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -164,48 +183,16 @@ int img_check(int argc, char **argv)
         { "force-share", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 },
     };
-    const char *fmt = NULL;
-    bool json = false, quiet = false;
-    int c, fix = 0;
+    ImgArgs a = { 0 };
+    int ret, fix = 0;
 
-    while ((c = getopt_long(argc, argv, ":hf:r:T:qU", long_opts,
-                            NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            img_help();
-            return 0;
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'r':
-            if (!strcmp(optarg, "leaks")) {
-                fix = BDRV_FIX_LEAKS;
-            } else if (!strcmp(optarg, "all")) {
-                fix = BDRV_FIX_LEAKS | BDRV_FIX_ERRORS;
-            } else {
-                return img_usage_error("Unknown option value for -r "
-                                       "(expecting 'leaks' or 'all'): %s",
-                                       optarg);
-            }
-            break;
-        case IMG_OPT_OUTPUT:
-            if (!img_parse_output(optarg, &json)) {
-                return 1;
-            }
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'T':
-        case 'U':
-        case IMG_OPT_OBJECT:
-            break;
-        default:
-            return img_bad_option(c, argv);
-        }
+    ret = img_parse_args(argc, argv, ":hf:r:T:qU", long_opts, &a,
+                         check_opt, &fix);
+    if (ret >= 0) {
+        return ret;
     }
     if (optind != argc - 1) {
         return img_usage_error("Expecting one image file name");
     }
-    return check_image(argv[optind], fmt, fix, json, quiet);
+    return check_image(argv[optind], a.fmt, fix, a.json, a.quiet);
 }

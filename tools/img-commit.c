@@ -207,6 +207,35 @@ out:
     return ret;
 }
 
+typedef struct CommitArgs {
+    const char *base;           /* -b */
+    bool drop;                  /* -d: do not empty the top image */
+    bool progress;              /* -p */
+} CommitArgs;
+
+static int commit_opt(int c, void *opaque)
+{
+    CommitArgs *ca = opaque;
+
+    switch (c) {
+    case 'b':
+        ca->base = optarg;
+        ca->drop = true;        /* -b implies -d */
+        return 0;
+    case 'd':
+        ca->drop = true;
+        return 0;
+    case 'p':
+        ca->progress = true;
+        return 0;
+    case 't':
+    case 'r':
+        return 0;
+    default:
+        return IMG_ARGS_UNKNOWN;
+    }
+}
+
 int img_commit(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -214,45 +243,21 @@ int img_commit(int argc, char **argv)
         { "object", required_argument, NULL, IMG_OPT_OBJECT },
         { NULL, 0, NULL, 0 },
     };
-    const char *fmt = NULL, *base = NULL;
-    bool quiet = false, drop = false, progress = false;
-    int c, ret;
+    CommitArgs ca = { 0 };
+    ImgArgs a = { 0 };
+    int ret;
 
-    while ((c = getopt_long(argc, argv, ":f:ht:b:dpqr:", long_opts,
-                            NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            img_help();
-            return 0;
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'b':
-            base = optarg;
-            drop = true;        /* -b implies -d */
-            break;
-        case 'd':
-            drop = true;
-            break;
-        case 'p':
-            progress = true;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 't':
-        case 'r':
-        case IMG_OPT_OBJECT:
-            break;
-        default:
-            return img_bad_option(c, argv);
-        }
+    ret = img_parse_args(argc, argv, ":f:ht:b:dpqr:", long_opts, &a,
+                         commit_opt, &ca);
+    if (ret >= 0) {
+        return ret;
     }
     if (optind != argc - 1) {
         return img_usage_error("Expecting one image file name");
     }
-    ret = commit_image(argv[optind], fmt, base, drop, progress && !quiet);
-    if (ret == 0 && !quiet) {
+    ret = commit_image(argv[optind], a.fmt, ca.base, ca.drop,
+                       ca.progress && !a.quiet);
+    if (ret == 0 && !a.quiet) {
         printf("Image committed.\n");
     }
     return ret;

@@ -8,6 +8,7 @@
  * needs a unit; 0x hex takes no fraction.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,40 +20,42 @@
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 
+/* "kestrel-img: TAG", the message and END on stderr, after pending output. */
+static void vmessage(const char *tag, const char *end, const char *fmt,
+                     va_list ap)
+{
+    fflush(stdout);
+    fprintf(stderr, "%s: %s", IMG_PROG, tag);
+    vfprintf(stderr, fmt, ap);
+    fputs(end, stderr);
+}
+
 void img_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
-    fprintf(stderr, "%s: ", IMG_PROG);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("", "\n", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void img_warn(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
-    fprintf(stderr, "%s: warning: ", IMG_PROG);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("warning: ", "\n", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int img_usage_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
-    fprintf(stderr, "%s: ", IMG_PROG);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("", "\nTry '" IMG_PROG " --help' for more information\n", fmt,
+             ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help' for more information\n", IMG_PROG);
     return 1;
 }
 
@@ -78,6 +81,46 @@ bool img_parse_output(const char *arg, bool *json)
         return false;
     }
     return true;
+}
+
+int img_parse_args(int argc, char **argv, const char *shortopts,
+                   const struct option *longopts, ImgArgs *a,
+                   ImgOptFunc *fn, void *opaque)
+{
+    int c, ret;
+
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            img_help();
+            return 0;
+        case 'f':
+            a->fmt = optarg;
+            break;
+        case 'q':
+            a->quiet = true;
+            break;
+        case IMG_OPT_OUTPUT:
+            if (!img_parse_output(optarg, &a->json)) {
+                return 1;
+            }
+            break;
+        case 'T':
+        case 'U':
+        case IMG_OPT_OBJECT:
+            break;
+        default:
+            ret = fn && c != ':' && c != '?' ? fn(c, opaque)
+                                             : IMG_ARGS_UNKNOWN;
+            if (ret == IMG_ARGS_UNKNOWN) {
+                return img_bad_option(c, argv);
+            }
+            if (ret) {
+                return ret;
+            }
+        }
+    }
+    return -1;
 }
 
 /* ------------------------------------------------------------------ */

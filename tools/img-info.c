@@ -282,6 +282,17 @@ static void print_items(GPtrArray *items, bool json, bool chain)
     }
 }
 
+static int info_opt(int c, void *opaque)
+{
+    bool *chain = opaque;
+
+    if (c != IMG_OPT_BACKING_CHAIN) {
+        return IMG_ARGS_UNKNOWN;
+    }
+    *chain = true;
+    return 0;
+}
+
 int img_info(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -293,42 +304,24 @@ int img_info(int argc, char **argv)
         { "force-share", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 },
     };
-    const char *fmt = NULL;
-    bool json = false, chain = false;
+    ImgArgs a = { 0 };
+    bool chain = false;
     GPtrArray *items;
-    int c;
+    int ret;
 
-    while ((c = getopt_long(argc, argv, ":f:hU", long_opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            img_help();
-            return 0;
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'U':
-        case IMG_OPT_OBJECT:
-            break;
-        case IMG_OPT_OUTPUT:
-            if (!img_parse_output(optarg, &json)) {
-                return 1;
-            }
-            break;
-        case IMG_OPT_BACKING_CHAIN:
-            chain = true;
-            break;
-        default:
-            return img_bad_option(c, argv);
-        }
+    ret = img_parse_args(argc, argv, ":f:hU", long_opts, &a, info_opt,
+                         &chain);
+    if (ret >= 0) {
+        return ret;
     }
     if (optind != argc - 1) {
         return img_usage_error("Expecting one image file name");
     }
-    items = collect(argv[optind], fmt, chain);
+    items = collect(argv[optind], a.fmt, chain);
     if (!items) {
         return 1;
     }
-    print_items(items, json, chain);
+    print_items(items, a.json, chain);
     g_ptr_array_free(items, TRUE);
     return 0;
 }

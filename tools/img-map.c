@@ -213,6 +213,28 @@ static int map_image(BlockDriverState *bs, GPtrArray *names, int64_t start,
     return 0;
 }
 
+/* --start-offset and --max-length (-1: to the end). */
+typedef struct MapRange {
+    int64_t start;
+    int64_t max_len;
+} MapRange;
+
+static int map_opt(int c, void *opaque)
+{
+    MapRange *r = opaque;
+
+    switch (c) {
+    case IMG_OPT_START_OFFSET:
+        r->start = img_cvtnum("start offset", optarg, 0, INT64_MAX);
+        return r->start < 0 ? 1 : 0;
+    case IMG_OPT_MAX_LENGTH:
+        r->max_len = img_cvtnum("max length", optarg, 0, INT64_MAX);
+        return r->max_len < 0 ? 1 : 0;
+    default:
+        return IMG_ARGS_UNKNOWN;
+    }
+}
+
 int img_map(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -225,54 +247,25 @@ int img_map(int argc, char **argv)
         { "max-length", required_argument, NULL, IMG_OPT_MAX_LENGTH },
         { NULL, 0, NULL, 0 },
     };
-    const char *fmt = NULL;
-    int64_t start = 0, max_len = -1;
-    bool json = false;
+    MapRange r = { .start = 0, .max_len = -1 };
+    ImgArgs a = { 0 };
     BlockDriverState *bs;
     GPtrArray *names;
-    int c, ret;
+    int ret;
 
-    while ((c = getopt_long(argc, argv, ":f:hU", long_opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            img_help();
-            return 0;
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'U':
-        case IMG_OPT_OBJECT:
-            break;
-        case IMG_OPT_OUTPUT:
-            if (!img_parse_output(optarg, &json)) {
-                return 1;
-            }
-            break;
-        case IMG_OPT_START_OFFSET:
-            start = img_cvtnum("start offset", optarg, 0, INT64_MAX);
-            if (start < 0) {
-                return 1;
-            }
-            break;
-        case IMG_OPT_MAX_LENGTH:
-            max_len = img_cvtnum("max length", optarg, 0, INT64_MAX);
-            if (max_len < 0) {
-                return 1;
-            }
-            break;
-        default:
-            return img_bad_option(c, argv);
-        }
+    ret = img_parse_args(argc, argv, ":f:hU", long_opts, &a, map_opt, &r);
+    if (ret >= 0) {
+        return ret;
     }
     if (optind != argc - 1) {
         return img_usage_error("Expecting one image file name");
     }
-    bs = img_open(argv[optind], fmt, 0, true);
+    bs = img_open(argv[optind], a.fmt, 0, true);
     if (!bs) {
         return 1;
     }
     names = layer_names(bs, argv[optind]);
-    ret = map_image(bs, names, start, max_len, json);
+    ret = map_image(bs, names, r.start, r.max_len, a.json);
     g_ptr_array_free(names, TRUE);
     bdrv_close(bs);
     return ret;

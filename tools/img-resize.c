@@ -83,6 +83,25 @@ static int resize_image(const char *filename, const char *fmt,
     return ret;
 }
 
+static int resize_opt(int c, void *opaque)
+{
+    bool *shrink = opaque;
+
+    switch (c) {
+    case IMG_OPT_SHRINK:
+        *shrink = true;
+        return 0;
+    case IMG_OPT_PREALLOC:
+        if (strcmp(optarg, "off")) {
+            img_error("Preallocation mode '%s' is not supported", optarg);
+            return 1;
+        }
+        return 0;
+    default:
+        return IMG_ARGS_UNKNOWN;
+    }
+}
+
 int img_resize(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -92,43 +111,22 @@ int img_resize(int argc, char **argv)
         { "shrink", no_argument, NULL, IMG_OPT_SHRINK },
         { NULL, 0, NULL, 0 },
     };
-    const char *fmt = NULL, *size;
-    bool quiet = false, shrink = false;
-    int c;
+    ImgArgs a = { 0 };
+    bool shrink = false;
+    const char *size;
+    int ret;
 
     if (argc < 3) {
         return img_usage_error("Not enough arguments");
     }
     size = argv[--argc];
-    while ((c = getopt_long(argc, argv, ":f:hq", long_opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            img_help();
-            return 0;
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case IMG_OPT_SHRINK:
-            shrink = true;
-            break;
-        case IMG_OPT_PREALLOC:
-            if (strcmp(optarg, "off")) {
-                img_error("Preallocation mode '%s' is not supported",
-                          optarg);
-                return 1;
-            }
-            break;
-        case IMG_OPT_OBJECT:
-            break;
-        default:
-            return img_bad_option(c, argv);
-        }
+    ret = img_parse_args(argc, argv, ":f:hq", long_opts, &a, resize_opt,
+                         &shrink);
+    if (ret >= 0) {
+        return ret;
     }
     if (optind != argc - 1) {
         return img_usage_error("Expecting image file name");
     }
-    return resize_image(argv[optind], fmt, size, shrink, quiet);
+    return resize_image(argv[optind], a.fmt, size, shrink, a.quiet);
 }

@@ -11,6 +11,7 @@
 #ifndef KESTREL_TOOLS_IMG_H
 #define KESTREL_TOOLS_IMG_H
 
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -71,6 +72,33 @@ enum {
 
 /* Parse --output=human|json; false after printing the error. */
 bool img_parse_output(const char *arg, bool *json);
+
+/* What img_parse_args sets from the options commands share. */
+typedef struct ImgArgs {
+    const char *fmt;            /* -f FMT, or NULL: probe */
+    bool json;                  /* --output=json */
+    bool quiet;                 /* -q */
+} ImgArgs;
+
+/*
+ * A command's own option c (optarg set, as getopt_long left it): 0 to
+ * go on, IMG_ARGS_UNKNOWN when c is none of its options, or else the
+ * exit status to return at once.
+ */
+#define IMG_ARGS_UNKNOWN (-1)
+typedef int ImgOptFunc(int c, void *opaque);
+
+/*
+ * Run getopt_long over argv.  The shared options are handled here: -h
+ * and --help (print help), -f, -q, --output, and -T, -U and --object
+ * (accepted, ignored); getopt only returns those that shortopts and
+ * longopts declare.  Any other goes to fn (NULL: none).  Returns -1
+ * when the command should go on with argv[optind..], or else the exit
+ * status (0 after --help, 1 after an error).
+ */
+int img_parse_args(int argc, char **argv, const char *shortopts,
+                   const struct option *longopts, ImgArgs *a,
+                   ImgOptFunc *fn, void *opaque);
 
 /* ------------------------------------------------------------------ */
 /* Sizes                                                               */

@@ -8,16 +8,11 @@
 # compiler, are replaced by ADDR).  Then gdb/packets.py checks malformed
 # packets and Ctrl-C over a raw socket.  Skips (77) without the tools.
 set -u
-K=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=$(cd "$(dirname "$0")" && pwd)
 sys="$dir/../tcg/aarch64/system"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdb-system.XXXXXX")
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for tool in gdb-multiarch aarch64-linux-gnu-gcc aarch64-linux-gnu-objcopy \
-            python3; do
-    command -v $tool > /dev/null || { echo "no $tool: skipped"; exit 77; }
-done
+. "$dir/gdb/common.sh"
+gdb_test_init gdb-system "$1" gdb-multiarch aarch64-linux-gnu-gcc \
+    aarch64-linux-gnu-objcopy python3
 aarch64-linux-gnu-gcc -O0 -g -ffreestanding -nostdlib -nostartfiles \
     -static -fno-pie -no-pie -mgeneral-regs-only -mstrict-align \
     -fno-stack-protector -Wl,--build-id=none -Wl,-T,"$sys/virt.ld" \
@@ -27,27 +22,14 @@ aarch64-linux-gnu-gcc -O0 -g -ffreestanding -nostdlib -nostartfiles \
 aarch64-linux-gnu-objcopy -O binary "$tmp/prog.elf" "$tmp/prog.bin" ||
     exit 1
 
-fail=0
-check() {   # NAME EXPECTED-FILE ACTUAL-FILE
-    if diff -u "$2" "$3" > "$tmp/diff"; then
-        echo "ok   $1"
-    else
-        echo "FAIL $1:"
-        sed 's/^/     /' "$tmp/diff"
-        fail=1
-    fi
-}
-
 # --- gdb session --------------------------------------------------------
 timeout 60 "$K" -M virt -cpu cortex-a57 -m 128 -nographic \
     -kernel "$tmp/prog.bin" -S -gdb "unix:$tmp/sock" \
     > "$tmp/guest.out" 2>&1 < /dev/null &
 pid=$!
-for i in $(seq 50); do [ -S "$tmp/sock" ] && break; sleep 0.1; done
+wait_socket "$tmp/sock"
 cd "$tmp" || exit 1
-timeout 60 gdb-multiarch -nx -batch \
-    -ex 'set pagination off' -ex 'set confirm off' \
-    -ex "directory $dir/gdb" -ex "target remote $tmp/sock" \
+gdb_batch "$tmp/sock" \
     -ex 'p $pc' \
     -ex 'break regs_set' -ex 'break compute' \
     -ex 'continue' -ex 'info registers x19 x20 x21' \
@@ -59,7 +41,7 @@ timeout 60 gdb-multiarch -nx -batch \
     -ex 'set $x19 = 0x77' -ex 'p/x $x19' \
     -ex 'p $v0.d.u[1]' -ex 'p/x $cpsr & 0xf' \
     -ex 'delete' -ex 'continue' \
-    prog.elf 2>&1 < /dev/null |
+    prog.elf |
     sed 's/0x0*4[0-9a-f]\{7\}\b/ADDR/g' > "$tmp/gdb.out"
 wait $pid
 st=$?
@@ -113,7 +95,7 @@ timeout 60 "$K" -M virt -cpu cortex-a57 -m 128 -nographic \
     -kernel "$tmp/prog.bin" -S -gdb "unix:$tmp/sock2" \
     > "$tmp/guest2.out" 2>&1 < /dev/null &
 pid=$!
-for i in $(seq 50); do [ -S "$tmp/sock2" ] && break; sleep 0.1; done
+wait_socket "$tmp/sock2"
 if python3 "$dir/gdb/packets.py" "$tmp/sock2" > "$tmp/packets.out" 2>&1
 then
     echo "ok   raw packets"

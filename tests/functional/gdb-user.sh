@@ -7,24 +7,17 @@
 # code.  Output compared exactly (code addresses replaced by ADDR).
 # Skips (77) without gdb-multiarch or the cross compiler.
 set -u
-K=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdb-user.XXXXXX")
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for tool in gdb-multiarch aarch64-linux-gnu-gcc; do
-    command -v $tool > /dev/null || { echo "no $tool: skipped"; exit 77; }
-done
+. "$dir/gdb/common.sh"
+gdb_test_init gdb-user "$1" gdb-multiarch aarch64-linux-gnu-gcc
 aarch64-linux-gnu-gcc -O0 -g -static -fdebug-prefix-map="$dir/gdb"=. \
     -o "$tmp/prog" "$dir/gdb/user-prog.c" || exit 1
 
 timeout 60 "$K" -g "unix:$tmp/sock" "$tmp/prog" > "$tmp/prog.out" 2>&1 &
 pid=$!
-for i in $(seq 50); do [ -S "$tmp/sock" ] && break; sleep 0.1; done
+wait_socket "$tmp/sock"
 cd "$tmp" || exit 1
-timeout 60 gdb-multiarch -nx -batch \
-    -ex 'set pagination off' -ex 'set confirm off' \
-    -ex "directory $dir/gdb" -ex "target remote $tmp/sock" \
+gdb_batch "$tmp/sock" \
     -ex 'break regs_set' -ex 'break compute' \
     -ex 'continue' -ex 'info registers x19 x20 x21' \
     -ex 'continue' -ex 'info registers x0 x1' \
@@ -34,7 +27,7 @@ timeout 60 gdb-multiarch -nx -batch \
     -ex 'set var result = 0x1234' -ex 'x/2xw &result' \
     -ex 'set $x19 = 0x77' -ex 'p/x $x19' \
     -ex 'delete' -ex 'continue' \
-    prog 2>&1 < /dev/null |
+    prog |
     sed 's/0x0*4[0-9a-f]\{5\}\b/ADDR/g' > "$tmp/gdb.out"
 wait $pid
 echo "exit status $?" >> "$tmp/prog.out"
@@ -76,20 +69,7 @@ ADDR <result>:	0x00001234	0x00000000
 $2 = 0x77
 [Inferior 1 (Remote target) exited with code 03]
 OUT
-fail=0
-if diff -u "$tmp/gdb.want" "$tmp/gdb.out" > "$tmp/diff"; then
-    echo "ok   gdb session"
-else
-    echo "FAIL gdb session:"
-    sed 's/^/     /' "$tmp/diff"
-    fail=1
-fi
+check "gdb session" "$tmp/gdb.want" "$tmp/gdb.out"
 printf 'result 47\nexit status 3\n' > "$tmp/prog.want"
-if diff -u "$tmp/prog.want" "$tmp/prog.out" > "$tmp/diff"; then
-    echo "ok   program output and exit status"
-else
-    echo "FAIL program output:"
-    sed 's/^/     /' "$tmp/diff"
-    fail=1
-fi
+check "program output and exit status" "$tmp/prog.want" "$tmp/prog.out"
 exit $fail

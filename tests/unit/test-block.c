@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "kestrel/block.h"
+#include "block-test.h"
 
 typedef struct Fixture {
     char *dir;
@@ -30,7 +30,7 @@ static int setup(void **state)
 {
     Fixture *f = g_new0(Fixture, 1);
 
-    f->dir = g_dir_make_tmp("test-block-XXXXXX", NULL);
+    f->dir = block_test_dir_new("test-block-XXXXXX");
     f->path = g_build_filename(f->dir, "disk.raw", NULL);
     *state = f;
     return 0;
@@ -39,19 +39,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
-    GDir *d = g_dir_open(f->dir, 0, NULL);
-    const char *name;
 
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(f->dir, name, NULL);
-        unlink(p);
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    rmdir(f->dir);
-    g_free(f->dir);
+    block_test_dir_remove(f->dir);
     g_free(f->path);
     g_free(f);
     return 0;

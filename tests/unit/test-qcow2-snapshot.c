@@ -6,18 +6,9 @@
  * (theirs).  The qemu-img parts are skipped when it is not installed.
  */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include <cmocka.h>
-
-#include "kestrel/block.h"
+#include "block-test.h"
 
 #define SIZE    (8 << 20)
 
@@ -30,7 +21,7 @@ static int setup(void **state)
 {
     Fixture *f = g_new0(Fixture, 1);
 
-    f->dir = g_dir_make_tmp("test-qcow2-snap-XXXXXX", NULL);
+    f->dir = block_test_dir_new("test-qcow2-snap-XXXXXX");
     f->img = g_build_filename(f->dir, "s.qcow2", NULL);
     *state = f;
     return 0;
@@ -39,91 +30,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
-    GDir *d = g_dir_open(f->dir, 0, NULL);
-    const char *name;
 
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(f->dir, name, NULL);
-        unlink(p);
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    rmdir(f->dir);
-    g_free(f->dir);
+    block_test_dir_remove(f->dir);
     g_free(f->img);
     g_free(f);
     return 0;
-}
-
-static bool have_qemu_img(void)
-{
-    char *p = g_find_program_in_path("qemu-img");
-    bool ok = p != NULL;
-
-    if (!ok) {
-        printf("note: qemu-img not installed; interop part skipped\n");
-    }
-    g_free(p);
-    return ok;
-}
-
-static int run(char **out, const char *fmt, ...)
-{
-    va_list ap;
-    char *cmd, *o = NULL, *e = NULL;
-    int status = -1;
-
-    va_start(ap, fmt);
-    cmd = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_spawn_command_line_sync(cmd, &o, &e, &status, NULL);
-    if (status != 0) {
-        printf("command failed: %s\n%s%s", cmd, o ? o : "", e ? e : "");
-    }
-    g_free(cmd);
-    g_free(e);
-    if (out) {
-        *out = o;
-    } else {
-        g_free(o);
-    }
-    return status;
-}
-
-static void fill(uint8_t *buf, size_t n, unsigned seed)
-{
-    uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
-
-    for (size_t i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        buf[i] = x >> 24;
-    }
-}
-
-static void check_clean(BlockDriverState *bs)
-{
-    BlockCheckResult res;
-
-    assert_int_equal(bdrv_check(bs, &res, 0), 0);
-    assert_int_equal(res.corruptions, 0);
-    assert_int_equal(res.leaks, 0);
-    assert_int_equal(res.check_errors, 0);
-}
-
-static void qemu_check_clean(const char *file)
-{
-    char *out = NULL;
-
-    if (!have_qemu_img()) {
-        return;
-    }
-    assert_int_equal(run(&out, "qemu-img check %s", file), 0);
-    assert_non_null(strstr(out, "No errors were found on the image."));
-    g_free(out);
 }
 
 #define expect_data(bs, want) expect_data_at(bs, want, __LINE__)
@@ -164,7 +75,7 @@ static void scribble(BlockDriverState *bs, uint8_t *mirror, unsigned seed)
             assert_int_equal(bdrv_pwrite_compressed(bs, off, mirror + off,
                                                     65536), 0);
         } else {
-            fill(buf, len, seed * 1000 + i);
+            fill_random(buf, len, seed * 1000 + i);
             assert_int_equal(bdrv_pwrite(bs, off, buf, len), 0);
             memcpy(mirror + off, buf, len);
         }
@@ -271,15 +182,16 @@ static void test_snapshot_interop(void **state)
     scribble(bs, a, 10);
     assert_int_equal(bdrv_snapshot_create(bs, "ours", &err), 0);
     bdrv_close(bs);
-    assert_int_equal(run(&out, "qemu-img snapshot -l %s", f->img), 0);
+    assert_int_equal(run_command(&out, "qemu-img snapshot -l %s", f->img), 0);
     assert_non_null(strstr(out, "ours"));
     g_free(out);
 
-    assert_int_equal(run(NULL, "qemu-io -c 'write -P 0x33 0 300000' %s",
-                         f->img), 0);
-    assert_int_equal(run(NULL, "qemu-img snapshot -c theirs %s", f->img), 0);
-    assert_int_equal(run(NULL, "qemu-io -c 'write -P 0x44 100000 3000000' "
-                         "%s", f->img), 0);
+    assert_int_equal(run_command(NULL, "qemu-io -c 'write -P 0x33 0 300000' "
+                                 "%s", f->img), 0);
+    assert_int_equal(run_command(NULL, "qemu-img snapshot -c theirs %s",
+                                 f->img), 0);
+    assert_int_equal(run_command(NULL, "qemu-io -c 'write -P 0x44 100000 "
+                                 "3000000' %s", f->img), 0);
     b = g_memdup2(a, SIZE);
     memset(b, 0x33, 300000);
 
@@ -299,12 +211,13 @@ static void test_snapshot_interop(void **state)
     check_clean(bs);
     bdrv_close(bs);
     qemu_check_clean(f->img);
-    assert_int_equal(run(&out, "qemu-img snapshot -l %s", f->img), 0);
+    assert_int_equal(run_command(&out, "qemu-img snapshot -l %s", f->img), 0);
     assert_non_null(strstr(out, "ours"));
     assert_null(strstr(out, "theirs"));
     g_free(out);
     /* and qemu-img reverts to ours */
-    assert_int_equal(run(NULL, "qemu-img snapshot -a ours %s", f->img), 0);
+    assert_int_equal(run_command(NULL, "qemu-img snapshot -a ours %s",
+                                 f->img), 0);
     bs = bdrv_open(f->img, NULL, 0, &err);
     expect_data(bs, a);
     bdrv_close(bs);

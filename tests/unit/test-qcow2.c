@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "kestrel/block.h"
+#include "block-test.h"
 
 typedef struct Fixture {
     char *dir;
@@ -33,7 +33,7 @@ static int setup(void **state)
 {
     Fixture *f = g_new0(Fixture, 1);
 
-    f->dir = g_dir_make_tmp("test-qcow2-XXXXXX", NULL);
+    f->dir = block_test_dir_new("test-qcow2-XXXXXX");
     *state = f;
     return 0;
 }
@@ -41,19 +41,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
-    GDir *d = g_dir_open(f->dir, 0, NULL);
-    const char *name;
 
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(f->dir, name, NULL);
-        unlink(p);
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    rmdir(f->dir);
-    g_free(f->dir);
+    block_test_dir_remove(f->dir);
     g_free(f);
     return 0;
 }
@@ -61,54 +50,6 @@ static int teardown(void **state)
 static char *path(Fixture *f, const char *name)
 {
     return g_build_filename(f->dir, name, NULL);
-}
-
-static bool have_qemu_img(void)
-{
-    char *p = g_find_program_in_path("qemu-img");
-    bool ok = p != NULL;
-
-    if (!ok) {
-        printf("note: qemu-img not installed; interop part skipped\n");
-    }
-    g_free(p);
-    return ok;
-}
-
-/* Run a shell command; returns its exit status, stdout in *out. */
-static int run(char **out, const char *fmt, ...)
-{
-    va_list ap;
-    char *cmd, *o = NULL, *e = NULL;
-    int status = -1;
-
-    va_start(ap, fmt);
-    cmd = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_spawn_command_line_sync(cmd, &o, &e, &status, NULL);
-    if (status != 0) {
-        printf("command failed: %s\n%s%s", cmd, o ? o : "", e ? e : "");
-    }
-    g_free(cmd);
-    g_free(e);
-    if (out) {
-        *out = o;
-    } else {
-        g_free(o);
-    }
-    return status;
-}
-
-static void qemu_check_clean(const char *file)
-{
-    char *out = NULL;
-
-    if (!have_qemu_img()) {
-        return;
-    }
-    assert_int_equal(run(&out, "qemu-img check %s", file), 0);
-    assert_non_null(strstr(out, "No errors were found on the image."));
-    g_free(out);
 }
 
 static BlockDriverState *create_open(const char *file,
@@ -125,30 +66,6 @@ static BlockDriverState *create_open(const char *file,
         fail_msg("open: %s", err->message);
     }
     return bs;
-}
-
-/* Pseudo-random bytes: incompressible, different per seed. */
-static void fill(uint8_t *buf, size_t n, unsigned seed)
-{
-    uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
-
-    for (size_t i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        buf[i] = x >> 24;
-    }
-}
-
-static void check_clean(BlockDriverState *bs)
-{
-    BlockCheckResult res;
-
-    assert_int_equal(bdrv_check(bs, &res, 0), 0);
-    assert_true(res.supported);
-    assert_int_equal(res.corruptions, 0);
-    assert_int_equal(res.leaks, 0);
-    assert_int_equal(res.check_errors, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,7 +118,7 @@ static void test_allocation_pattern(void **state)
     int64_t pnum, map;
     BlockCheckResult res;
 
-    fill(w, sizeof(w), 1);
+    fill_random(w, sizeof(w), 1);
     assert_int_equal(bdrv_pwrite(bs, 65536 + 100, w, 1000), 0);
     assert_int_equal(bdrv_block_status(bs, 65536, 1 << 20, &pnum, &map),
                      BDRV_BLOCK_DATA | BDRV_BLOCK_ALLOCATED |
@@ -252,7 +169,7 @@ static void test_backing_chain(void **state)
 
     assert_int_equal(bdrv_create("raw", base, &o, &err), 0);
     bs = bdrv_open(base, "raw", BDRV_O_RDWR, &err);
-    fill(mirror, size, 7);
+    fill_random(mirror, size, 7);
     assert_int_equal(bdrv_pwrite(bs, 0, mirror, size), 0);
     bdrv_close(bs);
 
@@ -260,7 +177,7 @@ static void test_backing_chain(void **state)
                               .cluster_size = 4096 };
     bs = create_open(mid, &o);
     assert_int_equal(bdrv_getlength(bs), size);
-    fill(r, 3000, 8);
+    fill_random(r, 3000, 8);
     assert_int_equal(bdrv_pwrite(bs, 4096 * 3 + 1000, r, 3000), 0);
     memcpy(mirror + 4096 * 3 + 1000, r, 3000);
     assert_int_equal(bdrv_pwrite(bs, 100000, r, 2), 0);
@@ -272,7 +189,7 @@ static void test_backing_chain(void **state)
     assert_string_equal(bdrv_format_name(bdrv_backing(bs)), "qcow2");
     assert_string_equal(bdrv_format_name(bdrv_backing(bdrv_backing(bs))),
                         "raw");
-    fill(r, 70000, 9);
+    fill_random(r, 70000, 9);
     assert_int_equal(bdrv_pwrite(bs, (1 << 20) - 5, r, 70000), 0);
     memcpy(mirror + (1 << 20) - 5, r, 70000);
     assert_int_equal(bdrv_pread(bs, 0, r, size), 0);
@@ -299,8 +216,8 @@ static void test_backing_chain(void **state)
         char *raw = path(f, "out.raw");
         gchar *data = NULL;
         gsize len = 0;
-        assert_int_equal(run(NULL, "qemu-img convert -O raw %s %s", top,
-                             raw), 0);
+        assert_int_equal(run_command(NULL, "qemu-img convert -O raw %s %s",
+                                     top, raw), 0);
         assert_true(g_file_get_contents(raw, &data, &len, NULL));
         assert_int_equal(len, size);
         assert_memory_equal(data, mirror, size);
@@ -363,7 +280,7 @@ static void test_compressed(void **state)
             w[c * cs + i] = (i / (c + 3)) & 0x7f;   /* compressible */
         }
     }
-    fill(w + 5 * cs, cs, 3);                        /* incompressible */
+    fill_random(w + 5 * cs, cs, 3);                 /* incompressible */
     for (int c = 0; c < 8; c++) {
         assert_int_equal(bdrv_pwrite_compressed(bs, c * cs, w + c * cs, cs),
                          0);
@@ -385,7 +302,7 @@ static void test_compressed(void **state)
     assert_int_equal(res.compressed_clusters, 8);
     assert_int_equal(res.allocated_clusters, 9);
     /* overwrite part of a compressed cluster: COW decompresses */
-    fill(r, 500, 4);
+    fill_random(r, 500, 4);
     assert_int_equal(bdrv_pwrite(bs, 2 * cs + 10, r, 500), 0);
     memcpy(w + 2 * cs + 10, r, 500);
     assert_int_equal(bdrv_pread(bs, 0, r, 8 * cs + 1024), 0);
@@ -397,8 +314,8 @@ static void test_compressed(void **state)
         char *raw = path(f, "c.raw");
         gchar *data = NULL;
         gsize len = 0;
-        assert_int_equal(run(NULL, "qemu-img convert -O raw %s %s", p, raw),
-                         0);
+        assert_int_equal(run_command(NULL, "qemu-img convert -O raw %s %s",
+                                     p, raw), 0);
         assert_true(g_file_get_contents(raw, &data, &len, NULL));
         assert_int_equal(len, 8 * cs + 1024);
         assert_memory_equal(data, w, len);
@@ -421,7 +338,7 @@ static void test_zero_clusters(void **state)
     int64_t pnum, map;
     BlockCheckResult res;
 
-    fill(w, 16 * cs, 5);
+    fill_random(w, 16 * cs, 5);
     assert_int_equal(bdrv_pwrite(bs, 0, w, 16 * cs), 0);
     bdrv_close(bs);
     o = (BlockCreateOptions){ .backing_file = "base.qcow2" };
@@ -495,11 +412,11 @@ static void random_ops(BlockDriverState *bs, uint8_t *mirror,
         } else if (kind == 1) {
             int64_t cl = off / c->cluster_size * c->cluster_size;
             int64_t n = MIN(c->cluster_size, c->size - cl);
-            fill(mirror + cl, n, i);
+            fill_random(mirror + cl, n, i);
             assert_int_equal(bdrv_pwrite_compressed(bs, cl, mirror + cl, n),
                              0);
         } else {
-            fill(buf, len, i + c->seed);
+            fill_random(buf, len, i + c->seed);
             assert_int_equal(bdrv_pwrite(bs, off, buf, len), 0);
             memcpy(mirror + off, buf, len);
         }
@@ -565,11 +482,11 @@ static void test_refcount_table_growth(void **state)
     uint8_t *w = g_malloc(1 << 20), *r = g_malloc(1 << 20);
 
     for (int i = 0; i < 24; i++) {
-        fill(w, 1 << 20, i);
+        fill_random(w, 1 << 20, i);
         assert_int_equal(bdrv_pwrite(bs, (int64_t)i << 21, w, 1 << 20), 0);
     }
     for (int i = 0; i < 24; i++) {
-        fill(w, 1 << 20, i);
+        fill_random(w, 1 << 20, i);
         assert_int_equal(bdrv_pread(bs, (int64_t)i << 21, r, 1 << 20), 0);
         assert_memory_equal(r, w, 1 << 20);
     }
@@ -597,7 +514,7 @@ static void crash_once(Fixture *f, int delay_ms, bool lazy, unsigned seed)
     GError *err = NULL;
     pid_t pid;
 
-    fill(w, sizeof(w), seed);
+    fill_random(w, sizeof(w), seed);
     assert_int_equal(bdrv_pwrite(bs, 5000, w, sizeof(w)), 0);
     bdrv_close(bs);
     pid = fork();
@@ -717,7 +634,7 @@ static void test_truncate_make_empty(void **state)
     GError *err = NULL;
     BlockImageInfo info;
 
-    fill(w, sizeof(w), 11);
+    fill_random(w, sizeof(w), 11);
     assert_int_equal(bdrv_pwrite(bs, 0, w, sizeof(w)), 0);
     bdrv_close(bs);
     o = (BlockCreateOptions){ .size = 1 << 20 };
@@ -806,7 +723,8 @@ static void compare_with_qemu(Fixture *f, const char *img)
     BlockDriverState *bs;
     uint8_t *r;
 
-    assert_int_equal(run(NULL, "qemu-img convert -O raw %s %s", img, raw), 0);
+    assert_int_equal(run_command(NULL, "qemu-img convert -O raw %s %s",
+                                 img, raw), 0);
     assert_true(g_file_get_contents(raw, &data, &len, NULL));
     bs = bdrv_open(img, NULL, 0, &err);
     if (!bs) {
@@ -834,7 +752,7 @@ static void test_interop_qemu_images(void **state)
         g_free(w);
         return;
     }
-    fill(w, 5 << 20, 21);
+    fill_random(w, 5 << 20, 21);
     memset(w + (1 << 20), 0, 1 << 20);
     for (int i = 0; i < (1 << 20); i++) {
         w[(3 << 20) + i] = (i / 100) & 3;       /* compressible */
@@ -846,15 +764,15 @@ static void test_interop_qemu_images(void **state)
         "-o cluster_size=2M,refcount_bits=64",
     };
     for (size_t i = 0; i < G_N_ELEMENTS(variants); i++) {
-        assert_int_equal(run(NULL, "qemu-img convert -O qcow2 %s %s %s",
-                             variants[i], src, img), 0);
+        assert_int_equal(run_command(NULL, "qemu-img convert -O qcow2 %s %s %s",
+                                     variants[i], src, img), 0);
         compare_with_qemu(f, img);
     }
     /* a qemu overlay with partial writes through qemu-io */
-    assert_int_equal(run(NULL, "qemu-img create -q -f qcow2 -b %s -F qcow2 "
-                         "%s", img, ov), 0);
-    assert_int_equal(run(NULL, "qemu-io -c 'write -P 0x5a 1000 70000' "
-                         "-c 'write -z 3000000 200000' %s", ov), 0);
+    assert_int_equal(run_command(NULL, "qemu-img create -q -f qcow2 -b %s "
+                                 "-F qcow2 %s", img, ov), 0);
+    assert_int_equal(run_command(NULL, "qemu-io -c 'write -P 0x5a 1000 70000' "
+                                 "-c 'write -z 3000000 200000' %s", ov), 0);
     compare_with_qemu(f, ov);
     g_free(w);
     g_free(src);
