@@ -278,7 +278,7 @@ static int update_l2_refcounts(BlockDriverState *bs, int64_t l2off,
                                int addend)
 {
     BDRVQcow2State *s = bs->opaque;
-    uint64_t *l2;
+    uint64_t *l2 = NULL;        /* a failed get leaves it untouched */
     int ret = qcow2_cache_get(bs, s->l2_cache, l2off, (void **)&l2);
 
     for (int j = 0; ret >= 0 && j < s->l2_size; j++) {

@@ -137,7 +137,11 @@ static GByteArray *build_header(BDRVQcow2State *s, const char *backing,
     if (backing_fmt) {
         put_ext(b, QCOW2_EXT_BACKING_FMT, backing_fmt, strlen(backing_fmt));
     }
-    if (s->version >= 3) {
+    /*
+     * The table takes 392 bytes: like qemu-img, leave it out of small
+     * clusters, where the header must also hold the backing file name.
+     */
+    if (s->version >= 3 && s->cluster_size > 4096) {
         put_feature_table(b);
     }
     for (guint i = 0; s->unknown_exts && i < s->unknown_exts->len; i++) {

@@ -624,6 +624,30 @@ static void test_lazy_dirty(void **state)
 /* ------------------------------------------------------------------ */
 /* Resize, make_empty, backing changes, leak repair                    */
 
+/*
+ * Regression: the 392-byte feature table filled a 512-byte header
+ * cluster, so an overlay with a backing file could not be created or
+ * take a snapshot (found by fuzz-qcow2).  qemu-img leaves the table out
+ * of clusters up to 4 KiB; so do we.
+ */
+static void test_small_cluster_backing_header(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *base = path(f, "sb.qcow2"), *top = path(f, "st.qcow2");
+    BlockCreateOptions o = { .size = 1 << 20, .cluster_size = 512 };
+    BlockDriverState *bs = create_open(base, &o);
+    GError *err = NULL;
+
+    bdrv_close(bs);
+    o.backing_file = base;
+    o.backing_fmt = "qcow2";
+    bs = create_open(top, &o);
+    assert_int_equal(bdrv_snapshot_create(bs, "s1", &err), 0);
+    check_clean(bs);
+    bdrv_close(bs);
+    qemu_check_clean(top);
+}
+
 static void test_truncate_make_empty(void **state)
 {
     Fixture *f = *state;
@@ -927,6 +951,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncate_make_empty, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_leak_repair, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_cluster_backing_header,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_interop_qemu_images, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile_headers, setup,
