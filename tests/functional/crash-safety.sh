@@ -34,7 +34,8 @@
 # Usage:  crash-safety.sh EMULATOR KESTREL_IMG
 # Environment: GUEST_CACHE (default $HOME/.cache/emu-guests),
 #   CRASH_RUNS (default 50), CRASH_SEED (default 1), CRASH_MAX_DELAY_MS
-#   (default 1500), CRASH_CACHE (the drive's cache= mode, default
+#   (default 1500), CRASH_SIZE_MIB (virtual size of each image, default
+#   512), CRASH_CACHE (the drive's cache= mode, default
 #   writeback), EMU_ARGS extra emulator options, KEEP_TMP=1 keeps the
 #   work directory.
 # Exit status: 0 pass, 1 fail, 77 (skip) without the kernel package,
@@ -106,16 +107,27 @@ done
 # ------------------------------------------------------------------
 # The images (all 512 MiB; the backing file covers the first half).
 
-SIZE=$((512 * 1024 * 1024))
+SIZE=$((${CRASH_SIZE_MIB:-512} * 1024 * 1024))
 BACKING_SIZE=$((256 * 1024 * 1024))
 "$tmp/records" fill "$tmp/base.raw" $BACKING_SIZE || fail "fill failed"
 mk() {
     "$IMG" create -q -f qcow2 "$@" >/dev/null ||
         fail "$IMG create $* failed"
 }
-mk -o cluster_size=4096 "$tmp/plain.qcow2" $SIZE
-mk -o cluster_size=65536 -b "$tmp/base.raw" -F raw "$tmp/backing.qcow2" $SIZE
-mk -o cluster_size=16384,lazy_refcounts=on "$tmp/lazy.qcow2" $SIZE
+# make_image NAME: (re)create one of the three images, empty.
+make_image() {
+    rm -f "$tmp/$1.qcow2"
+    case $1 in
+    plain) mk -o cluster_size=4096 "$tmp/plain.qcow2" $SIZE ;;
+    backing) mk -o cluster_size=65536 -b "$tmp/base.raw" -F raw \
+                "$tmp/backing.qcow2" $SIZE ;;
+    lazy) mk -o cluster_size=16384,lazy_refcounts=on "$tmp/lazy.qcow2" \
+             $SIZE ;;
+    esac
+}
+for i in plain backing lazy; do
+    make_image $i
+done
 last_plain=-1 last_backing=-1 last_lazy=-1
 
 # image_for RUN: the image of a run, its stride, record count and last
@@ -177,9 +189,15 @@ CRASH_STRIDE=$3 CRASH_COUNT=$4" \
         fail "run $iter ($1): the writer did not start"
     fi
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-    kill -0 "$emu_pid" 2>/dev/null ||
-        { tail -5 "$tmp/console"; fail "run $iter: exited before the kill"; }
-    kill -KILL "$emu_pid"
+    finished=no
+    if ! kill -0 "$emu_pid" 2>/dev/null; then
+        # The writer may have filled the image first: not a kill, but
+        # still a run to verify; the image is then started afresh.
+        grep -q 'WRITER END' "$tmp/console" ||
+            { tail -5 "$tmp/console"; fail "run $iter: exited before the kill"; }
+        finished=yes
+    fi
+    kill -KILL "$emu_pid" 2>/dev/null
     wait "$emu_pid" 2>/dev/null
     emu_pid=
     tr -d '\r' < "$tmp/console" > "$tmp/console.txt"
@@ -192,7 +210,7 @@ CRASH_STRIDE=$3 CRASH_COUNT=$4" \
 # ------------------------------------------------------------------
 # Checks after a kill
 
-leak_runs=0 leaks=0 dirty=0 stale=0 qemu_reads=0 reads=0
+leak_runs=0 leaks=0 dirty=0 stale=0 qemu_reads=0 reads=0 fills=0
 
 # check_tool TOOL IMAGE: exit 0 or 3 (leaks) with TOOL's check; the
 # number of leaked clusters in $nleaks.
@@ -293,6 +311,15 @@ while [ $iter -le "$RUNS" ]; do
         qemu_reads=$((qemu_reads + 1))
     fi
     reads=$((reads + last + 1))
+    if [ $finished = yes ]; then
+        echo "$name: $img filled up before the kill (record $last): \
+$(cat "$tmp/verify.out"); starting it afresh"
+        fills=$((fills + 1))
+        [ $fills -le 20 ] || fail "the writers keep finishing before the kill"
+        make_image "$img"
+        set_last "$img" -1
+        continue        # the same run again, on the fresh image
+    fi
     echo "$name: run $iter: $img, kill after $delay_ms ms, flushed up to \
 $last: $(cat "$tmp/verify.out")"
     iter=$((iter + 1))
