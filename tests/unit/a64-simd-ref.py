@@ -15,20 +15,25 @@ rich in lane edge values (0x00, 0x01, 0x7f, 0x80, 0xff); memory at
 0x20000..0x40000 holds byte i = (i * 13 + 7) & 0xff.  The case must not
 touch x27/x28.  Expected: x0..x26, x29, x30, sp, V0..V31, FPSR and an
 FNV-1a 64 hash of 0x20000..0x21000.
+
+Assembling, running under QEMU and the driver program (flat_driver())
+are shared with a64-ref.py and a64-vec-ref.py in a64_qemu_ref.py next
+to this script; this file holds the cases, their inputs and the header
+layout.
 """
 
 import os
 import random
 import struct
-import subprocess
 import sys
 import tempfile
 
-AS = 'aarch64-linux-gnu-as'
-LD = 'aarch64-linux-gnu-ld'
-OBJCOPY = 'aarch64-linux-gnu-objcopy'
-QEMU = 'qemu-aarch64-static'
-M64 = 2**64 - 1
+sys.dont_write_bytecode = True   # keep __pycache__ out of the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from a64_qemu_ref import (M64, assemble_code, case_start,  # noqa: E402
+                          case_table, code_array, code_words, flat_driver,
+                          fnv1a, header_start, quads, run_program,
+                          value_rows)
 
 CASES = []
 
@@ -612,181 +617,14 @@ case('strlen_idiom', '''
     umov x4, v11.d[0]
 ''', x9=0xba)
 
-DRIVER = r'''
-    .text
-    .global _start
-_start:
-    mov x0, #0x10000
-    mov x1, #0x10000
-    mov x2, #7
-    mov x3, #0x32
-    mov x4, #-1
-    mov x5, #0
-    mov x8, #222
-    svc #0
-    mov x0, #0x20000
-    mov x1, #0x20000
-    mov x2, #3
-    mov x3, #0x32
-    mov x4, #-1
-    mov x5, #0
-    mov x8, #222
-    svc #0
-    mov x0, #0x20000
-    mov x1, #0
-1:  mov x2, #13
-    mul x3, x1, x2
-    add x3, x3, #7
-    strb w3, [x0, x1]
-    add x1, x1, #1
-    cmp x1, #0x20000
-    b.lo 1b
-    adr x1, code_start
-    adr x2, code_end
-    mov x0, #0x10000
-2:  ldr w3, [x1], #4
-    str w3, [x0], #4
-    cmp x1, x2
-    b.lo 2b
-    adr x27, vinputs
-    ldp q0, q1, [x27], #32
-    ldp q2, q3, [x27], #32
-    ldp q4, q5, [x27], #32
-    ldp q6, q7, [x27], #32
-    ldp q8, q9, [x27], #32
-    ldp q10, q11, [x27], #32
-    ldp q12, q13, [x27], #32
-    ldp q14, q15, [x27], #32
-    ldp q16, q17, [x27], #32
-    ldp q18, q19, [x27], #32
-    ldp q20, q21, [x27], #32
-    ldp q22, q23, [x27], #32
-    ldp q24, q25, [x27], #32
-    ldp q26, q27, [x27], #32
-    ldp q28, q29, [x27], #32
-    ldp q30, q31, [x27], #32
-    adr x28, ret_label
-    adr x27, inputs
-    ldr x0, [x27, #27 * 8]
-    mov sp, x0
-    ldp x0, x1, [x27, #0]
-    ldp x2, x3, [x27, #16]
-    ldp x4, x5, [x27, #32]
-    ldp x6, x7, [x27, #48]
-    ldp x8, x9, [x27, #64]
-    ldp x10, x11, [x27, #80]
-    ldp x12, x13, [x27, #96]
-    ldp x14, x15, [x27, #112]
-    ldp x16, x17, [x27, #128]
-    ldp x18, x19, [x27, #144]
-    ldp x20, x21, [x27, #160]
-    ldp x22, x23, [x27, #176]
-    ldp x24, x25, [x27, #192]
-    ldr x26, [x27, #208]
-    ldp x29, x30, [x27, #224]
-    msr fpsr, xzr
-    msr nzcv, xzr
-    mov x27, #0x10000
-    br x27
-ret_label:
-    mov x28, #0x30000
-    stp x0, x1, [x28, #0]
-    stp x2, x3, [x28, #16]
-    stp x4, x5, [x28, #32]
-    stp x6, x7, [x28, #48]
-    stp x8, x9, [x28, #64]
-    stp x10, x11, [x28, #80]
-    stp x12, x13, [x28, #96]
-    stp x14, x15, [x28, #112]
-    stp x16, x17, [x28, #128]
-    stp x18, x19, [x28, #144]
-    stp x20, x21, [x28, #160]
-    stp x22, x23, [x28, #176]
-    stp x24, x25, [x28, #192]
-    str x26, [x28, #208]
-    mov x27, sp
-    str x27, [x28, #216]
-    stp x29, x30, [x28, #224]
-    mrs x27, fpsr
-    str x27, [x28, #240]
-    add x27, x28, #256
-    stp q0, q1, [x27], #32
-    stp q2, q3, [x27], #32
-    stp q4, q5, [x27], #32
-    stp q6, q7, [x27], #32
-    stp q8, q9, [x27], #32
-    stp q10, q11, [x27], #32
-    stp q12, q13, [x27], #32
-    stp q14, q15, [x27], #32
-    stp q16, q17, [x27], #32
-    stp q18, q19, [x27], #32
-    stp q20, q21, [x27], #32
-    stp q22, q23, [x27], #32
-    stp q24, q25, [x27], #32
-    stp q26, q27, [x27], #32
-    stp q28, q29, [x27], #32
-    stp q30, q31, [x27], #32
-    mov x0, #1
-    mov x1, #0x30000
-    mov x2, #768
-    mov x8, #64
-    svc #0
-    mov x0, #1
-    mov x1, #0x20000
-    mov x2, #0x1000
-    mov x8, #64
-    svc #0
-    mov x0, #0
-    mov x8, #93
-    svc #0
-    .p2align 4
-vinputs:
-%s
-inputs:
-%s
-    .p2align 2
-code_start:
-%s
-    br x28
-code_end:
-'''
-
-
-def fnv1a(data):
-    h = 0xcbf29ce484222325
-    for b in data:
-        h = ((h ^ b) * 0x100000001b3) & M64
-    return h
-
-
-def assemble_code(tmp, name, asm):
-    cs = os.path.join(tmp, name + '-code.s')
-    with open(cs, 'w') as f:
-        f.write('    .text\n' + asm + '\n')
-    co = cs + '.o'
-    subprocess.run([AS, cs, '-o', co], check=True)
-    cb = cs + '.bin'
-    subprocess.run([OBJCOPY, '-O', 'binary', '-j', '.text', co, cb],
-                   check=True)
-    with open(cb, 'rb') as f:
-        return f.read()
+DRIVER = flat_driver(vregs=True)
 
 
 def run_case(tmp, name, asm, kw):
     xs = xinputs(kw)
     vs = vinputs(name, kw)
     vwords = '\n'.join('    .quad 0x%x, 0x%x' % v for v in vs)
-    xwords = '\n'.join('    .quad 0x%x' % v for v in xs)
-    src = DRIVER % (vwords, xwords, asm)
-    s = os.path.join(tmp, name + '.s')
-    o = os.path.join(tmp, name + '.o')
-    exe = os.path.join(tmp, name)
-    with open(s, 'w') as f:
-        f.write(src)
-    subprocess.run([AS, s, '-o', o], check=True)
-    subprocess.run([LD, '-static', o, '-o', exe], check=True)
-    out = subprocess.run([QEMU, '-cpu', 'max', exe], check=True,
-                         capture_output=True).stdout
+    out = run_program(tmp, name, DRIVER % (vwords, quads(xs), asm))
     regs = struct.unpack('<31Q', out[:248])
     vout = struct.unpack('<64Q', out[256:768])
     data = out[768:768 + 0x1000]
@@ -794,31 +632,19 @@ def run_case(tmp, name, asm, kw):
 
 
 def main():
-    out = ['/* SPDX-License-Identifier: GPL-2.0-or-later */',
-           '/* Generated by tests/unit/a64-simd-ref.py from '
-           'qemu-aarch64-static: do not edit. */', '']
+    out = header_start('a64-simd-ref.py')
     with tempfile.TemporaryDirectory() as tmp:
         for name, asm, kw in CASES:
             xs, vs, regs, vout, h, code = run_case(tmp, name, asm, kw)
-            words = struct.unpack('<%dI' % (len(code) // 4), code)
-            out.append('static const uint32_t simd_code_%s[] = {' % name)
-            for i in range(0, len(words), 6):
-                out.append('    ' + ', '.join('0x%08x' % w
-                                              for w in words[i:i + 6]) + ',')
-            out.append('};')
-            out.append('static const A64SimdCase simd_case_%s = {' % name)
-            out.append('    .name = "%s",' % name)
-            out.append('    .code = simd_code_%s,' % name)
-            out.append('    .ncode = %d,' % len(words))
+            words = code_words(code)
+            out += code_array('simd_code_%s' % name, words)
+            out += case_start('A64SimdCase', 'simd_case_%s' % name, name,
+                              'simd_code_%s' % name, len(words))
             out.append('    .xin = {')
-            for i in range(0, 31, 3):
-                out.append('        ' + ' '.join('0x%xull,' % v
-                                                 for v in xs[i:i + 3]))
+            out += value_rows(xs, '0x%xull,')
             out.append('    },')
             out.append('    .xout = {')
-            for i in range(0, 30, 3):
-                out.append('        ' + ' '.join('0x%xull,' % v
-                                                 for v in regs[i:i + 3]))
+            out += value_rows(regs[:30], '0x%xull,')
             out.append('    },')
             out.append('    .vin = {')
             for v in vs:
@@ -833,10 +659,8 @@ def main():
             out.append('    .mem_hash = 0x%016xull,' % h)
             out.append('};')
             out.append('')
-    out.append('static const A64SimdCase *const simd_cases[] = {')
-    for name, _, _ in CASES:
-        out.append('    &simd_case_%s,' % name)
-    out.append('};')
+    out += case_table('A64SimdCase', 'simd_cases',
+                      ['simd_case_%s' % c[0] for c in CASES])
     print('\n'.join(out))
 
 

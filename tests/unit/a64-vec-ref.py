@@ -17,6 +17,11 @@ fpcr, FPSR = 0 and NZCV = 0.  Expected: the V and X registers that differ
 from their inputs (all others must be unchanged), FPSR and NZCV.  The
 case's code must leave x27/x28 alone and be position independent (the
 unit test runs it at 0x10000).
+
+Assembling, running under QEMU and the driver fragments are shared with
+a64-ref.py and a64-simd-ref.py in a64_qemu_ref.py next to this script;
+this file holds the default V table, its own driver (no data area, so
+the code may run anywhere), the SIGILL probe and the header layout.
 """
 
 import concurrent.futures
@@ -27,14 +32,15 @@ import subprocess
 import sys
 import tempfile
 
-AS = 'aarch64-linux-gnu-as'
-LD = 'aarch64-linux-gnu-ld'
-OBJCOPY = 'aarch64-linux-gnu-objcopy'
-QEMU = 'qemu-aarch64-static'
-MARCH = '-march=armv8.2-a+crypto'
+sys.dont_write_bytecode = True   # keep __pycache__ out of the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from a64_qemu_ref import (M64, M128, QEMU, SYS_EXIT0,  # noqa: E402
+                          assemble_code, case_start, case_table, code_array,
+                          code_words, header_start, ldp_q, ldp_x,
+                          link_program, quads, run_program, stp_q, stp_x,
+                          word_rows)
 
-M64 = 2**64 - 1
-M128 = 2**128 - 1
+MARCH = '-march=armv8.2-a+crypto'
 NX = 27
 
 
@@ -136,112 +142,34 @@ DEFAULT_V = [
 
 
 # -- driver ------------------------------------------------------------
-DRIVER = r'''
-    .text
-    .global _start
-_start:
-    adr x27, vin
-    ldp q0, q1, [x27], #32
-    ldp q2, q3, [x27], #32
-    ldp q4, q5, [x27], #32
-    ldp q6, q7, [x27], #32
-    ldp q8, q9, [x27], #32
-    ldp q10, q11, [x27], #32
-    ldp q12, q13, [x27], #32
-    ldp q14, q15, [x27], #32
-    ldp q16, q17, [x27], #32
-    ldp q18, q19, [x27], #32
-    ldp q20, q21, [x27], #32
-    ldp q22, q23, [x27], #32
-    ldp q24, q25, [x27], #32
-    ldp q26, q27, [x27], #32
-    ldp q28, q29, [x27], #32
-    ldp q30, q31, [x27], #32
-    ldr x0, [x27, #27 * 8]
-    msr fpcr, x0
-    msr fpsr, xzr
-    msr nzcv, xzr
-    ldp x0, x1, [x27, #0]
-    ldp x2, x3, [x27, #16]
-    ldp x4, x5, [x27, #32]
-    ldp x6, x7, [x27, #48]
-    ldp x8, x9, [x27, #64]
-    ldp x10, x11, [x27, #80]
-    ldp x12, x13, [x27, #96]
-    ldp x14, x15, [x27, #112]
-    ldp x16, x17, [x27, #128]
-    ldp x18, x19, [x27, #144]
-    ldp x20, x21, [x27, #160]
-    ldp x22, x23, [x27, #176]
-    ldp x24, x25, [x27, #192]
-    ldr x26, [x27, #208]
-    adr x28, ret_label
-    b code_start
-ret_label:
-    adrp x27, outbuf
-    add x27, x27, :lo12:outbuf
-    stp x0, x1, [x27, #0]
-    stp x2, x3, [x27, #16]
-    stp x4, x5, [x27, #32]
-    stp x6, x7, [x27, #48]
-    stp x8, x9, [x27, #64]
-    stp x10, x11, [x27, #80]
-    stp x12, x13, [x27, #96]
-    stp x14, x15, [x27, #112]
-    stp x16, x17, [x27, #128]
-    stp x18, x19, [x27, #144]
-    stp x20, x21, [x27, #160]
-    stp x22, x23, [x27, #176]
-    stp x24, x25, [x27, #192]
-    str x26, [x27, #208]
-    mrs x0, fpsr
-    str x0, [x27, #216]
-    mrs x0, nzcv
-    str x0, [x27, #224]
-    add x27, x27, #232
-    stp q0, q1, [x27], #32
-    stp q2, q3, [x27], #32
-    stp q4, q5, [x27], #32
-    stp q6, q7, [x27], #32
-    stp q8, q9, [x27], #32
-    stp q10, q11, [x27], #32
-    stp q12, q13, [x27], #32
-    stp q14, q15, [x27], #32
-    stp q16, q17, [x27], #32
-    stp q18, q19, [x27], #32
-    stp q20, q21, [x27], #32
-    stp q22, q23, [x27], #32
-    stp q24, q25, [x27], #32
-    stp q26, q27, [x27], #32
-    stp q28, q29, [x27], #32
-    stp q30, q31, [x27], #32
-    mov x0, #1
-    adrp x1, outbuf
-    add x1, x1, :lo12:outbuf
-    mov x2, #232 + 512
-    mov x8, #64
-    svc #0
-    mov x0, #0
-    mov x8, #93
-    svc #0
-    .p2align 4
-vin:
-%s
-xin:
-%s
-    .p2align 2
-code_start:
-%s
-    br x28
-    .bss
-    .p2align 4
-outbuf:
-    .skip 1024
-'''
-
-
-def quads(vals):
-    return '\n'.join('    .quad 0x%x' % v for v in vals)
+# Inputs: V0..V31 at vin, X0..X26 and FPCR at xin (right after vin).
+# Output: X0..X26, FPSR, NZCV (29 quads), then V0..V31.
+DRIVER = '\n'.join(
+    ['', '    .text', '    .global _start', '_start:',
+     '    adr x27, vin'] + ldp_q('x27') +
+    ['    ldr x0, [x27, #27 * 8]',
+     '    msr fpcr, x0',
+     '    msr fpsr, xzr',
+     '    msr nzcv, xzr'] + ldp_x('x27') +
+    ['    adr x28, ret_label',
+     '    b code_start',
+     'ret_label:',
+     '    adrp x27, outbuf',
+     '    add x27, x27, :lo12:outbuf'] + stp_x('x27') +
+    ['    mrs x0, fpsr',
+     '    str x0, [x27, #216]',
+     '    mrs x0, nzcv',
+     '    str x0, [x27, #224]',
+     '    add x27, x27, #232'] + stp_q('x27') +
+    ['    mov x0, #1',
+     '    adrp x1, outbuf',
+     '    add x1, x1, :lo12:outbuf',
+     '    mov x2, #232 + 512',
+     '    mov x8, #64',
+     '    svc #0'] + SYS_EXIT0 +
+    ['    .p2align 4', 'vin:', '%s', 'xin:', '%s',
+     '    .p2align 2', 'code_start:', '%s', '    br x28',
+     '    .bss', '    .p2align 4', 'outbuf:', '    .skip 1024', ''])
 
 
 def run_case(tmp, name, asm, fpcr, vin, xin):
@@ -255,15 +183,7 @@ def run_case(tmp, name, asm, fpcr, vin, xin):
     for v in vregs:
         vq += [v & M64, v >> 64]
     src = DRIVER % (quads(vq), quads(xregs + [fpcr]), asm)
-    s = os.path.join(tmp, name + '.s')
-    o = os.path.join(tmp, name + '.o')
-    exe = os.path.join(tmp, name)
-    with open(s, 'w') as f:
-        f.write(src)
-    subprocess.run([AS, MARCH, s, '-o', o], check=True)
-    subprocess.run([LD, '-static', o, '-o', exe], check=True)
-    out = subprocess.run([QEMU, '-cpu', 'max', exe], check=True,
-                         capture_output=True).stdout
+    out = run_program(tmp, name, src, 'max', [MARCH])
     vals = struct.unpack('<29Q', out[:232])
     xout = list(vals[:NX])
     fpsr = vals[27]
@@ -272,17 +192,7 @@ def run_case(tmp, name, asm, fpcr, vin, xin):
     for i in range(32):
         lo, hi = struct.unpack('<QQ', out[232 + 16 * i:248 + 16 * i])
         vout.append(lo | hi << 64)
-    # The case's code alone.
-    cs = os.path.join(tmp, name + '-code.s')
-    with open(cs, 'w') as f:
-        f.write('    .text\n' + asm + '\n')
-    co = cs + '.o'
-    subprocess.run([AS, MARCH, cs, '-o', co], check=True)
-    cb = cs + '.bin'
-    subprocess.run([OBJCOPY, '-O', 'binary', '-j', '.text', co, cb],
-                   check=True)
-    with open(cb, 'rb') as f:
-        code = f.read()
+    code = assemble_code(tmp, name, asm, [MARCH])
     return vregs, xregs, vout, xout, fpsr, nzcv, code
 
 
@@ -305,13 +215,7 @@ def qemu_accepts(words, cpu='cortex-a72'):
     words must not access memory or general-purpose registers.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        s = os.path.join(tmp, 'probe.s')
-        o = os.path.join(tmp, 'probe.o')
-        exe = os.path.join(tmp, 'probe')
-        with open(s, 'w') as f:
-            f.write(PROBE)
-        subprocess.run([AS, MARCH, s, '-o', o], check=True)
-        subprocess.run([LD, '-static', o, '-o', exe], check=True)
+        exe = link_program(tmp, 'probe', PROBE, [MARCH])
         with open(exe, 'rb') as f:
             image = f.read()
         at = image.index(PROBE_MARK)
@@ -333,7 +237,6 @@ def qemu_accepts(words, cpu='cortex-a72'):
 def c128(v):
     return '{ 0x%016xull, 0x%016xull }' % (v & M64, v >> 64)
 
-
 def load_cases(which):
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, 'a64_vec_cases_%s.py' % which.replace('-', '_'))
@@ -348,9 +251,7 @@ def load_cases(which):
 def main():
     which = sys.argv[1]
     cases = load_cases(which)
-    out = ['/* SPDX-License-Identifier: GPL-2.0-or-later */',
-           '/* Generated by tests/unit/a64-vec-ref.py %s from '
-           'qemu-aarch64-static: do not edit. */' % which, '']
+    out = header_start('a64-vec-ref.py %s' % which)
     out.append('static const uint64_t a64_vec_default[32][2] = {')
     for v in DEFAULT_V:
         out.append('    %s,' % c128(v))
@@ -363,12 +264,8 @@ def main():
         results = pool.map(lambda c: run_case(tmp, *c), cases)
         for (name, asm, fpcr, vin, xin), res in zip(cases, results):
             vregs, xregs, vout, xout, fpsr, nzcv, code = res
-            words = struct.unpack('<%dI' % (len(code) // 4), code)
-            out.append('static const uint32_t vc_code_%s[] = {' % name)
-            for i in range(0, len(words), 6):
-                out.append('    ' + ', '.join('0x%08x' % w
-                                              for w in words[i:i + 6]) + ',')
-            out.append('};')
+            words = code_words(code)
+            out += code_array('vc_code_%s' % name, words)
             vi = sorted(vin.items())
             if vi:
                 out.append('static const A64VecReg vc_vin_%s[] = {' % name)
@@ -393,10 +290,8 @@ def main():
                 for r, v in xo:
                     out.append('    { %d, 0x%016xull },' % (r, v))
                 out.append('};')
-            out.append('static const A64VecCase vc_case_%s = {' % name)
-            out.append('    .name = "%s",' % name)
-            out.append('    .code = vc_code_%s,' % name)
-            out.append('    .ncode = %d,' % len(words))
+            out += case_start('A64VecCase', 'vc_case_%s' % name, name,
+                              'vc_code_%s' % name, len(words))
             out.append('    .fpcr = 0x%08x,' % fpcr)
             if vi:
                 out.append('    .vin = vc_vin_%s, .nvin = %d,' % (name,
@@ -417,18 +312,14 @@ def main():
     undef = getattr(sys.modules['cases'], 'UNDEF', [])
     out.append('/* Words the reference raises SIGILL for. */')
     out.append('static const uint32_t a64_vec_undef[] = {')
-    for i in range(0, len(undef), 6):
-        out.append('    ' + ', '.join('0x%08x' % w
-                                      for w in undef[i:i + 6]) + ',')
+    out += word_rows(undef)
     if not undef:
         out.append('    0')
     out.append('};')
     out.append('static const size_t a64_vec_nundef = %d;' % len(undef))
     out.append('')
-    out.append('static const A64VecCase *const a64_vec_cases[] = {')
-    for c in cases:
-        out.append('    &vc_case_%s,' % c[0])
-    out.append('};')
+    out += case_table('A64VecCase', 'a64_vec_cases',
+                      ['vc_case_%s' % c[0] for c in cases])
     print('\n'.join(out))
 
 
